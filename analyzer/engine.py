@@ -1,0 +1,327 @@
+"""The one orchestration: text -> Document -> spaCy Doc(s) -> hits -> Findings -> Report.
+
+Nothing after this module touches spaCy objects: front ends see Reports only. `Analyzer` loads
+the pipeline once; `analyze_many` runs `nlp.pipe` over many documents in batches.
+"""
+
+from __future__ import annotations
+
+import string
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from .ai import is_ai_incident
+from .checks import DOCUMENT_CHECKS, Context, Hit
+from .components.rules import RuleHit
+from .config import Config, load_config
+from .document import HEADING, LIST_ITEM, PARAGRAPH, Block, Document, parse
+from .errors import InputError
+from .findings import Finding, LineIndex, Report, SectionHit, Severity, locate
+from .lexicon import default_lexicon
+from .pipeline import build_nlp
+from .rules import Rule
+from .sections import CANONICAL_SECTIONS, build_sections, default_classifier
+from .suppress import apply as apply_directives
+from .suppress import parse_directives
+
+CHUNK_CHARS = 100_000  # a Doc never holds more than this (parser memory grows with length)
+
+
+class _SafeDict(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _format(template: str, values: dict[str, Any]) -> str:
+    try:
+        return string.Formatter().vformat(template, (), _SafeDict(values))
+    except (ValueError, IndexError):
+        return template
+
+
+@dataclass
+class _Pending:
+    path: str
+    text: str
+    document: Document
+    docs: list[Doc]
+
+
+class Analyzer:
+    """Loads the pipeline once and analyses any number of texts with it."""
+
+    def __init__(self, config: Config | None = None, *, nlp=None, classifiers=None) -> None:
+        self.config = config or load_config()
+        self.nlp = nlp if nlp is not None else build_nlp(self.config.base_model)
+        self.rules: tuple[Rule, ...] = self.config.rules
+        self.enabled = [r for r in self.rules if self.config.rule_enabled(r)]
+        self.section_classifier = default_classifier()
+        self.lexicon = default_lexicon().with_systems(self.config["systems"])
+        if classifiers is None:
+            from .classifiers import load_classifiers
+
+            classifiers = load_classifiers(self.config, self.nlp)
+        self.classifiers = classifiers
+
+    # ------------------------------------------------------------------ public
+    def analyze(self, text: str, *, path: str | None = None) -> Report:
+        return next(self.analyze_many([(path or "<text>", text)]))
+
+    def analyze_many(self, items: Iterable[tuple[str, str]], *, batch_size: int = 16) -> Iterator[Report]:
+        """Analyse (path, text) pairs in order; a failing document yields a Report with `error`."""
+        batch: list[_Pending] = []
+        for path, text in items:
+            try:
+                batch.append(self._prepare(path, text))
+            except InputError as exc:
+                yield from self._flush(batch)
+                batch = []
+                yield Report.failed(path, str(exc))
+                continue
+            if len(batch) >= batch_size:
+                yield from self._flush(batch)
+                batch = []
+        yield from self._flush(batch)
+
+    # ---------------------------------------------------------------- stages
+    def _prepare(self, path: str, text: str) -> _Pending:
+        if not text.strip():
+            raise InputError("empty document: nothing to analyse")
+        document = parse(text)
+        docs = []
+        for start, end in _chunks(document):
+            doc = self.nlp.make_doc(document.masked[start:end])
+            doc._.pm_document = document
+            doc._.pm_offset = start
+            doc._.pm_lexicon = self.lexicon
+            docs.append(doc)
+        return _Pending(path, document.text, document, docs)
+
+    def _flush(self, batch: list[_Pending]) -> Iterator[Report]:
+        if not batch:
+            return
+        all_docs = [d for p in batch for d in p.docs]
+        try:
+            processed = iter(list(self.nlp.pipe(all_docs, batch_size=max(4, len(all_docs)))))
+        except Exception:  # noqa: BLE001 - isolate the document that broke the batch
+            if len(batch) > 1:
+                for pending in batch:
+                    yield from self._flush([pending])
+                return
+            yield Report.failed(batch[0].path, f"internal error while parsing: {_exc_summary()}")
+            return
+        for pending in batch:
+            pending.docs = [next(processed) for _ in pending.docs]
+        for pending in batch:
+            try:
+                yield self._report(pending)
+            except Exception:  # noqa: BLE001 - one bad document never stops a batch
+                yield Report.failed(pending.path, f"internal error: {_exc_summary()}")
+
+    def _report(self, p: _Pending) -> Report:
+        text, document = p.text, p.document
+        headings = [h for d in p.docs for h in (d._.pm_headings or [])]
+        sections = build_sections(
+            [(h.title_start, h.title_end, h.body_start, h.level, h.heading, h.category, h.rule) for h in headings],
+            len(text),
+        )
+        accepted = {h.title_start for h in headings}
+        blocks = _effective_blocks(document, accepted)
+        rule_hits: list[RuleHit] = []
+        sentences: list[tuple[int, int]] = []
+        words = 0
+        for d in p.docs:
+            off = d._.pm_offset
+            for h in d._.rule_hits or ():
+                rule_hits.append(RuleHit(h.code, h.start + off, h.end + off, h.cue, h.rewrite, h.suggestion, h.agent_kind))
+            for s in d.sents:
+                toks = [t for t in s if not t.is_space]
+                if toks:
+                    sentences.append((toks[0].idx + off, toks[-1].idx + len(toks[-1]) + off))
+            words += sum(1 for t in d if t.is_alpha or t.like_num)
+
+        metadata = dict(document.metadata)
+        ai = _front_matter_profile(metadata)
+        ai_incident = ai if ai is not None else is_ai_incident(document.masked, self.config["ai_detection"]["threshold"])
+        profile = self.config.profile
+        if profile == "auto":
+            profile = "ai" if ai_incident else "general"
+        ctx = Context(
+            text=text,
+            document=document,
+            sections=sections,
+            blocks=blocks,
+            rule_hits=rule_hits,
+            sentences=sentences,
+            ai_incident=ai_incident,
+            profile=profile,
+            required=self.config.required_sections(profile),
+            classifier=self.section_classifier,
+        )
+        hits: list[Hit] = []
+        enabled_codes = {r.code for r in self.enabled}
+        for h in rule_hits:
+            if h.code in enabled_codes:
+                hits.append(
+                    Hit(h.code, h.start, h.end, {"cue": _short(h.cue), "rewrite": h.rewrite}, h.suggestion or None,
+                        explanation=_explain(h))
+                )
+        for rule in self.enabled:
+            check = DOCUMENT_CHECKS.get(rule.kind)
+            if check is not None:
+                hits.extend(check(rule, ctx))
+        for clf in self.classifiers:
+            hits = clf.combine(hits, p.docs, ctx, self.config)
+
+        index = LineIndex(text)
+        by_code = {r.code: r for r in self.rules}
+        findings = [self._finding(by_code[h.code], h, ctx, index) for h in hits if h.code in by_code]
+        directives, errors = parse_directives(document, self.rules)
+        findings = apply_directives(findings, directives, self.rules)
+        meta_rule = by_code.get("PM000")
+        if meta_rule is not None and meta_rule.code in enabled_codes:
+            for err in errors:
+                findings.append(self._finding(meta_rule, Hit("PM000", err.start, err.end, {"detail": err.detail}), ctx, index))
+        unused_rule = by_code.get("PM001")
+        if unused_rule is not None and (self.config["report_unused_directives"] or unused_rule.code in enabled_codes):
+            for d in directives:
+                if not d.used and d.action != "enable":
+                    findings.append(
+                        self._finding(unused_rule, Hit("PM001", d.start, d.end, {"detail": ", ".join(d.selectors)}), ctx, index)
+                    )
+        if document.metadata_error:
+            metadata["front_matter_error"] = document.metadata_error
+        findings.sort(key=lambda f: (f.start, f.code))
+        section_hits: dict[str, SectionHit | None] = {name: None for name in CANONICAL_SECTIONS}
+        for s in sections:
+            if s.category and s.heading and section_hits.get(s.category) is None:
+                section_hits[s.category] = SectionHit(s.heading, index.line_col(s.title_start)[0])
+        return Report(
+            path=p.path,
+            score=score(findings, self.config),
+            ai_incident=ai_incident,
+            sections=section_hits,
+            findings=tuple(findings),
+            stats={"words": words, "sentences": len(sentences), "headings": len(headings)},
+            profile=profile,
+            metadata=metadata,
+        )
+
+    def _finding(self, rule: Rule, hit: Hit, ctx: Context, index: LineIndex) -> Finding:
+        values = dict(hit.fmt)
+        message = _format(rule.message, values)
+        suggestion = hit.suggestion if hit.suggestion is not None else _format(rule.suggestion, values)
+        section = hit.section if hit.section is not None else ctx.category_at(hit.start)
+        block = ctx.document.block_at(hit.start) if hit.end > hit.start else None
+        kwargs = dict(
+            rule=rule.name,
+            code=rule.code,
+            severity=self.config.severity(rule),
+            message=message,
+            suggestion=suggestion,
+            start=hit.start,
+            end=hit.end,
+            section=section,
+            confidence=hit.confidence,
+            source=hit.source,
+            explanation=hit.explanation,
+            quoted=bool(block and block.quoted),
+        )
+        return Finding(**locate(kwargs, ctx.text, index))
+
+
+def _exc_summary() -> str:
+    import sys
+    import traceback
+
+    exc = sys.exc_info()[1]
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc and exc.__traceback__ else None
+    where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _explain(hit: RuleHit) -> str:
+    if hit.agent_kind:
+        return f"a {hit.agent_kind} is the subject or agent of a failure verb: \"{_short(hit.cue, 60)}\""
+    return f"matched \"{_short(hit.cue, 60)}\""
+
+
+def _front_matter_profile(metadata: dict[str, Any]) -> bool | None:
+    value = str(metadata.get("profile", "")).strip().lower()
+    if value in ("ai", "ml", "ai/ml"):
+        return True
+    if value == "general":
+        return False
+    tags = metadata.get("tags")
+    if isinstance(tags, list) and {str(t).lower() for t in tags} & {"ai", "ml", "ai/ml", "machine-learning", "llm"}:
+        return True
+    return None
+
+
+def _chunks(document: Document) -> list[tuple[int, int]]:
+    n = len(document.text)
+    if n <= CHUNK_CHARS:
+        return [(0, n)]
+    cuts = [0]
+    for block in document.blocks:
+        if block.start - cuts[-1] >= CHUNK_CHARS * 0.8:
+            cuts.append(block.start)
+    while n - cuts[-1] > CHUNK_CHARS:  # one giant block: cut at whitespace
+        pos = document.masked.rfind(" ", cuts[-1], cuts[-1] + CHUNK_CHARS)
+        cuts.append(pos if pos > cuts[-1] else cuts[-1] + CHUNK_CHARS)
+    cuts.append(n)
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _effective_blocks(document: Document, accepted: set[int]) -> list[Block]:
+    """Weak heading candidates the detector rejected are ordinary text again."""
+    out = []
+    styles = {h.title_start: h.style for h in document.headings}
+    for b in document.blocks:
+        if b.kind == HEADING and b.start not in accepted:
+            kind = LIST_ITEM if styles.get(b.start) == "numbered" else PARAGRAPH
+            b = Block(kind, b.start, b.end, b.quoted)
+        out.append(b)
+    return out
+
+
+def score(findings: Iterable[Finding], config: Config) -> int:
+    """100 minus points per finding (error/warning/suggestion weights from config), counting at
+    most `cap_per_rule` findings of each rule, floored at 0."""
+    weights = config["score"]
+    per_rule: dict[str, list[Severity]] = defaultdict(list)
+    for f in findings:
+        per_rule[f.code].append(f.severity)
+    total = 0.0
+    cap = int(weights["cap_per_rule"])
+    for severities in per_rule.values():
+        worst_first = sorted(severities, key=lambda s: -s.rank)[:cap]
+        total += sum(weights[s.value] for s in worst_first)
+    return max(0, round(100 - total))
+
+
+_ANALYZERS: dict[str, Analyzer] = {}
+
+
+def load_analyzer(config: Config | None = None) -> Analyzer:
+    """A process-wide Analyzer per configuration (the pipeline is loaded once)."""
+    config = config or load_config()
+    key = config.fingerprint()
+    if key not in _ANALYZERS:
+        _ANALYZERS[key] = Analyzer(config)
+    return _ANALYZERS[key]
+
+
+def analyze(text: str, *, path: str | None = None, config: Config | None = None) -> Report:
+    return load_analyzer(config).analyze(text, path=path)
+
+
+__all__ = ["Analyzer", "analyze", "load_analyzer", "score"]

