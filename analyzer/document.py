@@ -225,6 +225,28 @@ def parse(text: str) -> Document:
             prev_kind = "heading"
             continue
 
+        # Setext heading seen from its title line (before label/list rules can claim the line)
+        if (
+            not para
+            and current_item is None
+            and i + 1 < n
+            and _SETEXT.match(line_text(i + 1))
+            and not _LIST.match(line)
+            and not _ATX.match(line)
+            and "|" not in line
+        ):
+            s = _first_nonspace(chars, ls, le)
+            e = _last_nonspace(chars, ls, le)
+            nls, nle = lines[i + 1]
+            level = 1 if line_text(i + 1).strip().startswith("=") else 2
+            blank(nls, nle)
+            if s is not None and e is not None:
+                doc.headings.append(HeadingCandidate(s, e + 1, level, "setext", ls, nle))
+                doc.blocks.append(Block(HEADING, s, e + 1, quoted=quoted))
+            i += 2
+            prev_kind = "heading"
+            continue
+
         if _HR.match(line):
             flush_para()
             flush_item()

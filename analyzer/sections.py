@@ -79,6 +79,15 @@ def normalise_title(title: str) -> str:
     return " ".join(t.split())
 
 
+def _forms(word: str) -> tuple[str, ...]:
+    """The word and crude stems of it, for titles matched without a lemmatizer."""
+    out = [word]
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            out.append(word[: -len(suffix)] + repl)
+    return tuple(out)
+
+
 def _trigrams(text: str) -> Counter[str]:
     padded = f"  {text} "
     return Counter(padded[i : i + 3] for i in range(len(padded) - 2))
@@ -148,17 +157,24 @@ class SectionClassifier:
         cat = self.literal_map.get(norm)
         if cat:
             return SectionMatch(cat, "literal", 1.0, norm)
-        for spec in self.specs.values():
-            for pat in spec.patterns:
-                if pat.search(norm):
-                    return SectionMatch(spec.name, "pattern", 0.9, pat.pattern)
         words = [w for w in (lemmas if lemmas is not None else norm.split())]
         words = [w.lower() for w in words if w and w.lower() not in _STOP]
         words += [w for w in norm.split() if w not in _STOP and w not in words]
+        forms = [_forms(w) for w in set(words)]
+        scores = {
+            name: sum(max(spec.keywords.get(f, 0.0) for f in fs) for fs in forms) for name, spec in self.specs.items()
+        }
+        # Patterns: when several sections' patterns match ("Recovery actions"), the keyword
+        # score decides; file order breaks a tie.
+        pattern_hits = []
+        for order, spec in enumerate(self.specs.values()):
+            pat = next((p for p in spec.patterns if p.search(norm)), None)
+            if pat is not None:
+                pattern_hits.append((-scores[spec.name], order, spec.name, pat.pattern))
+        if pattern_hits:
+            _, _, name, pattern = min(pattern_hits)
+            return SectionMatch(name, "pattern", 0.9, pattern)
         if words:
-            scores = {
-                name: sum(spec.keywords.get(w, 0.0) for w in set(words)) for name, spec in self.specs.items()
-            }
             ranked = sorted(scores.items(), key=lambda kv: -kv[1])
             best, runner = ranked[0], ranked[1]
             if best[1] >= KEYWORD_THRESHOLD and best[1] > runner[1]:
@@ -171,6 +187,11 @@ class SectionClassifier:
                 best_sim, best_cat, best_lit = sim, cat, lit
         if best_cat and best_sim >= SIMILARITY_THRESHOLD:
             return SectionMatch(best_cat, "similarity", round(best_sim * 0.8, 3), best_lit)
+        # transposed letters in one word ("impcat")
+        if " " not in norm and len(norm) >= 5:
+            for lit, cat in self.literal_map.items():
+                if len(lit) == len(norm) and sorted(lit) == sorted(norm) and sum(a != b for a, b in zip(lit, norm)) == 2:
+                    return SectionMatch(cat, "similarity", 0.7, lit)
         # edit-distance fallback for typos ("root casue", "timline")
         close = difflib.get_close_matches(norm, self.literal_map.keys(), n=1, cutoff=EDIT_THRESHOLD)
         if close:
@@ -231,4 +252,33 @@ def build_sections(headings: list[tuple[int, int, int, int, str, str | None, str
                 break
         out.append(Section(effective, ts, te, bs, max(bs, min(end, text_len)), level, parent, rule, heading))
         stack.append((level, effective))
+    return out
+
+
+def split_sections(text: str) -> list[tuple[str | None, str, str]]:
+    """(category, heading, body text) for each section of a document, without spaCy.
+
+    The same heading rules as the pipeline component, minus the lemma keywords (titles are
+    matched on their words): fast enough for batch work such as clustering an archive.
+    """
+    from .document import parse
+
+    document = parse(text)
+    clf = default_classifier()
+    accepted = []
+    for cand in document.headings:
+        title = document.text[cand.title_start : cand.title_end]
+        match = clf.classify(title)
+        if match is None and not cand.strong:
+            continue
+        accepted.append(
+            (cand.title_start, cand.title_end, cand.body_start, cand.level, title.strip(),
+             match.category if match else None, f"{match.method}:{match.rule}" if match else "")
+        )
+    out = []
+    sections = build_sections(accepted, len(document.text))
+    for i, s in enumerate(sections):
+        nxt = next((o.title_start for o in sections[i + 1 :] if o.title_start >= s.body_start), s.body_end)
+        body = document.masked[s.body_start : min(s.body_end, nxt)]
+        out.append((s.category, s.heading, " ".join(body.split())))
     return out

@@ -4,7 +4,7 @@ A pattern is space-separated tokens:
 
     word        the token's lower-case text is `word`
     a|b|c       one of these texts
-    ~lemma      the token's lemma (`~hold` matches hold, holds, held)
+    ~lemma      the token's lemma or lower-case text (`~hold` matches hold, holds, held)
     ~a|~b|c     mixed alternatives (expanded into several Matcher patterns)
     ?tok        the token is optional
     ...         up to six tokens of anything
@@ -28,8 +28,9 @@ def _token_variants(tok: str) -> list[dict[str, Any]]:
     lemmas = [a[1:].lower() for a in alts if a.startswith("~")]
     texts = [a.lower() for a in alts if not a.startswith("~")]
     variants: list[dict[str, Any]] = []
-    if lemmas:
+    if lemmas:  # the lemma, or the text itself (a sentence-initial "Retrain" may keep its case)
         variants.append({"LEMMA": {"IN": lemmas}} if len(lemmas) > 1 else {"LEMMA": lemmas[0]})
+        texts = sorted(set(texts) | set(lemmas))
     if texts:
         variants.append({"LOWER": {"IN": texts}} if len(texts) > 1 else {"LOWER": texts[0]})
     if optional:

@@ -1,0 +1,120 @@
+"""The Markdown reader: offsets, every heading form, what is and is not linted."""
+
+from __future__ import annotations
+
+from analyzer.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL, parse
+
+DRAFT = """---
+title: Feature skew
+date: 2024-05-02
+severity: SEV-2
+tags: [ml]
+---
+# Feature skew in ranking
+
+**Impact:** 30% of users saw stale recommendations.
+
+Summary
+=======
+The ranking model read *stale* features. See [the dashboard](https://grafana.example/d/abc) and `kubectl get pods`.
+
+## 3. Root cause
+The ingest job had no completion marker.
+
+3.1 Five Whys
+1. Why? Because the job read a partial snapshot.
+
+Timeline:
+- 14:02 page fired
+  and was acknowledged
+- 14:10 rollback
+
+| Action | Owner |
+|---|---|
+| Add gate | @mei |
+
+> lol who merged this
+> careless
+
+```
+rm -rf / # careless
+```
+<!-- careless -->
+    indented careless code
+"""
+
+
+def heading_titles(doc):
+    return [(h.style, doc.text[h.title_start:h.title_end]) for h in doc.headings]
+
+
+def test_masked_text_keeps_offsets():
+    doc = parse(DRAFT)
+    assert len(doc.masked) == len(DRAFT)
+    for block in doc.blocks:
+        assert doc.masked[block.start:block.end].strip()
+
+
+def test_front_matter_is_metadata_not_text():
+    doc = parse(DRAFT)
+    assert doc.metadata["title"] == "Feature skew"
+    assert doc.metadata["tags"] == ["ml"]
+    assert "SEV-2" not in doc.masked
+
+
+def test_every_heading_form():
+    doc = parse(DRAFT)
+    titles = heading_titles(doc)
+    assert ("atx", "Feature skew in ranking") in titles
+    assert ("bold", "Impact") in titles
+    assert ("setext", "Summary") in titles
+    assert ("atx", "3. Root cause") in titles
+    assert ("numbered", "Five Whys") in titles
+    assert ("label", "Timeline") in titles
+
+
+def test_code_comments_links_and_inline_code_are_masked():
+    doc = parse(DRAFT)
+    assert doc.masked.count("careless") == 1  # only the block quote
+    assert "kubectl" not in doc.masked
+    assert "grafana.example" not in doc.masked
+    assert "the dashboard" in doc.masked
+    assert "stale" in doc.masked and "*stale*" not in doc.masked
+
+
+def test_tables_are_linted_cell_by_cell():
+    doc = parse(DRAFT)
+    cells = [(b.row, b.col, DRAFT[b.start:b.end]) for b in doc.blocks if b.kind == TABLE_CELL]
+    assert (0, 0, "Action") in cells
+    assert (1, 1, "@mei") in cells
+    assert doc.tables[1] == ["action", "owner"]
+
+
+def test_block_quotes_are_linted_but_marked():
+    doc = parse(DRAFT)
+    quoted = [b for b in doc.blocks if b.quoted]
+    assert quoted and "careless" in DRAFT[quoted[0].start:quoted[0].end]
+
+
+def test_list_items_keep_continuation_lines():
+    doc = parse(DRAFT)
+    items = [DRAFT[b.start:b.end] for b in doc.blocks if b.kind == LIST_ITEM]
+    assert any(item.startswith("14:02 page fired") and "acknowledged" in item for item in items)
+
+
+def test_plain_text_email_draft():
+    text = "Hi all,\n\nSummary: the API was down.\nTimeline:\n09:00 alert\n09:10 fixed\n\nThanks\n"
+    doc = parse(text)
+    assert [t for _, t in heading_titles(doc)] == ["Summary", "Timeline"]
+    assert any(b.kind == PARAGRAPH and text[b.start:b.end] == "the API was down." for b in doc.blocks)
+
+
+def test_crlf_and_empty_input():
+    doc = parse("# Title\r\n\r\nBody text.\r\n")
+    assert [b.kind for b in doc.blocks] == [HEADING, PARAGRAPH]
+    assert parse("").blocks == []
+
+
+def test_broken_front_matter_is_reported_not_raised():
+    doc = parse("---\ntitle: [unclosed\n---\n# Body\n")
+    assert doc.metadata_error and "front matter" in doc.metadata_error
