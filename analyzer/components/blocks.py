@@ -19,19 +19,15 @@ class BlockBoundaries:
             return doc
         offset = doc._.pm_offset
         starts = [t.idx for t in doc]
+        n_tokens = len(doc)
+        length = starts[-1] + len(doc[-1])
         for block in document.blocks:
-            local = block.start - offset
-            if local <= 0 or local >= len(doc.text):
-                continue
-            i = bisect.bisect_left(starts, local)
-            if i < len(doc) and i > 0:
-                doc[i].is_sent_start = True
-                # the token after a block end starts something new as well
-        for block in document.blocks:
-            local = block.end - offset
-            i = bisect.bisect_left(starts, local)
-            if 0 < i < len(doc) and not doc[i].is_space:
-                doc[i].is_sent_start = True
+            # a block's first token starts a sentence; so does the first token after it
+            for local in (block.start - offset, block.end - offset):
+                if 0 < local < length:
+                    i = bisect.bisect_left(starts, local)
+                    if 0 < i < n_tokens and not doc[i].is_space:
+                        doc[i].is_sent_start = True
         return doc
 
 

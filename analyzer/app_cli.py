@@ -1,0 +1,75 @@
+"""`pmlint app`: start the Streamlit app (a thin wrapper over `streamlit run` with the packaged app).
+
+    pmlint app                      # http://localhost:8501, opens a browser tab
+    pmlint app --port 8600 --headless --config team.pmlint.yaml
+
+The configuration is checked before Streamlit starts (a broken .pmlint.yaml exits with status 2
+and a message, not a half-started server). The configuration file reaches the app through the
+PMLINT_CONFIG environment variable; usage statistics are always off (pmlint works offline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+from importlib.resources import as_file, files
+from pathlib import Path
+
+from .config import load_config
+from .findings import ExitStatus
+
+APP_RESOURCE = "app_main.py"
+CONFIG_ENV = "PMLINT_CONFIG"  # the same name analyzer.ui reads (kept here so the CLI never imports streamlit)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("app", help="open the review app in the browser (Streamlit)")
+    p.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    p.add_argument("--address", default="localhost", help="address to listen on (default localhost; 0.0.0.0 to share)")
+    p.add_argument("--headless", action="store_true", help="do not open a browser tab (servers, containers)")
+    p.add_argument("--config", metavar="FILE", help="configuration file (default: nearest .pmlint.yaml or [tool.pmlint])")
+    p.set_defaults(func=cmd_app)
+
+
+def streamlit_command(app: Path, *, port: int, address: str, headless: bool, max_upload_mb: float) -> list[str]:
+    """The `streamlit run` command line for the packaged app."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(port),
+        "--server.address", address,
+        "--server.headless", "true" if headless else "false",
+        "--server.maxUploadSize", str(max(1, math.ceil(max_upload_mb))),
+        "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "minimal",
+        "--client.showErrorDetails", "false",
+    ]
+
+
+def cmd_app(args: argparse.Namespace) -> ExitStatus:
+    config = load_config(args.config, search_from=".")  # ConfigError -> exit status 2 with the message
+    env = dict(os.environ)
+    if args.config:
+        env[CONFIG_ENV] = str(Path(args.config).resolve())
+    with as_file(files("analyzer").joinpath(APP_RESOURCE)) as app:
+        cmd = streamlit_command(
+            app, port=args.port, address=args.address, headless=args.headless,
+            max_upload_mb=float(config["app"]["max_upload_mb"]),
+        )
+        print(f"pmlint: starting the app on http://{args.address}:{args.port} (Ctrl+C to stop)", file=sys.stderr, flush=True)
+        proc = subprocess.Popen(cmd, env=env)
+        try:
+            status = proc.wait()
+        except KeyboardInterrupt:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            return ExitStatus.OK
+    return ExitStatus.OK if status in (0, -2, 130) else ExitStatus.ERROR
+
+
+__all__ = ["register", "cmd_app", "streamlit_command"]
