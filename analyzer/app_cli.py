@@ -6,6 +6,11 @@
 The configuration is checked before Streamlit starts (a broken .pmlint.yaml exits with status 2
 and a message, not a half-started server). The configuration file reaches the app through the
 PMLINT_CONFIG environment variable; usage statistics are always off (pmlint works offline).
+
+Streamlit puts the directory of the script it runs first on `sys.path`. Running
+`analyzer/app_main.py` itself would let the package's modules shadow top-level ones (the
+package's `html.py` hides the standard library's `html`, and Streamlit fails to start), so the
+command runs a two-line launcher from a temporary folder that imports `analyzer.app_main`.
 """
 
 from __future__ import annotations
@@ -15,13 +20,13 @@ import math
 import os
 import subprocess
 import sys
-from importlib.resources import as_file, files
+import tempfile
 from pathlib import Path
 
 from .config import load_config
 from .findings import ExitStatus
 
-APP_RESOURCE = "app_main.py"
+LAUNCHER = '"""Started by `pmlint app`: runs the packaged pmlint app."""\nfrom analyzer.app_main import main\n\nmain()\n'
 CONFIG_ENV = "PMLINT_CONFIG"  # the same name analyzer.ui reads (kept here so the CLI never imports streamlit)
 
 
@@ -53,7 +58,9 @@ def cmd_app(args: argparse.Namespace) -> ExitStatus:
     env = dict(os.environ)
     if args.config:
         env[CONFIG_ENV] = str(Path(args.config).resolve())
-    with as_file(files("analyzer").joinpath(APP_RESOURCE)) as app:
+    with tempfile.TemporaryDirectory(prefix="pmlint-app-") as folder:
+        app = Path(folder) / "pmlint_app.py"
+        app.write_text(LAUNCHER, encoding="utf-8")
         cmd = streamlit_command(
             app, port=args.port, address=args.address, headless=args.headless,
             max_upload_mb=float(config["app"]["max_upload_mb"]),

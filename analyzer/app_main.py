@@ -1,7 +1,9 @@
 """pmlint's Streamlit app: widgets and layout only (drawing lives in `analyzer.ui`).
 
 Run it with `pmlint app`, or `streamlit run app.py` in a checkout (the repository's `app.py`
-calls `main()` from here, so the installed package and the checkout show the same app).
+calls `main()` from here, so the installed package and the checkout show the same app). Do not
+`streamlit run` this file itself: Streamlit would put `analyzer/` on `sys.path`, where the
+package's own modules (`html.py`) shadow the standard library's.
 
 Two pages:
 - Draft (default): paste or upload a draft, see it marked up, the section checklist, accept
@@ -85,9 +87,10 @@ def draft_page(settings: ui.Settings, archive_dir: Path | None) -> None:
     )
     left, right = st.columns([3, 1], gap="medium")
     with right:
+        # No `type=` filter: Streamlit would refuse other files with its own terse error; the
+        # app checks the type itself and says what it accepts (ui.read_upload).
         st.file_uploader(
-            "Upload a draft",
-            type=list(ui.UPLOAD_TYPES),
+            "Upload a draft (.md, .markdown, .txt)",
             key="draft_upload",
             on_change=ui.on_upload,
             args=(settings.max_upload_mb,),
@@ -160,8 +163,7 @@ def archive_page(settings: ui.Settings, archive_dir: Path | None) -> None:
         )
         return
     uploads = st.file_uploader(
-        "…or upload post-mortems (they are scored instead of the folder)",
-        type=list(ui.UPLOAD_TYPES),
+        "…or upload post-mortems (.md, .markdown, .txt; scored instead of the folder)",
         accept_multiple_files=True,
         key="archive_upload",
         max_upload_size=max(1, math.ceil(settings.max_upload_mb)),
@@ -207,6 +209,3 @@ def _drop_upload_dir() -> None:
     if old and Path(old).name.startswith("pmlint-archive-"):
         shutil.rmtree(old, ignore_errors=True)
 
-
-if __name__ == "__main__":
-    main()
