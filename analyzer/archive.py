@@ -40,7 +40,8 @@ from .html import html_to_text, is_html
 from .inputs import read_draft
 
 STORE_SCHEMA = 1
-FACTS_VERSION = "facts-1"  # bump when title/date/cause extraction changes: facts are recomputed
+FACTS_VERSION = "facts-2"  # bump when title/date/cause extraction changes: facts are recomputed
+IN_PROCESS_MAX = 4  # this many documents or fewer to analyse: no worker processes
 DEFAULT_STORE = Path(".pmlint") / "archive.sqlite"
 FAMILIES = ("blame", "action", "section", "timeline", "whys")  # finding counts per row
 ROW_FIELDS = ("path", "title", "date", "score", "ai_incident", *FAMILIES, "missing_sections", "words", "error")
@@ -594,6 +595,8 @@ def score_archive(
         analysed_now = 0
         words = 0
         internal: dict[str, str] = {}
+        if backend == "loky" and len(todo) <= IN_PROCESS_MAX:
+            jobs = 1  # starting workers (each loads spaCy) costs more than a handful of documents
         n_jobs = _effective_jobs(jobs, backend)
         tasks = ((config, batch) for batch in batches(list(todo.items()), n_jobs if n_jobs > 0 else 4,
                                                       size_of=lambda kv: os.path.getsize(kv[1]))

@@ -43,6 +43,7 @@ CAUSE_SECTIONS = ("root_cause", "contributing_factors", "five_whys", "lessons_le
 MIN_CAUSE_WORDS = 25
 PROPER_RATIO = 0.7
 LSA_DIMENSIONS = 100
+MIN_LSA_DOCUMENTS = 50  # below this, plain TF-IDF vectors
 SILHOUETTE_SAMPLE = 2000
 MAX_NGRAM = 3
 
@@ -79,7 +80,11 @@ INCIDENT_WORDS = frozenset(
     did does doing said says new old good bad make made take taken went going get got
     summary impact timeline resolution detection lessons learned learn action actions item items
     update updates post mortem postmortem report reports review analysis investigation investigating
-    investigated preliminary final details detail information status page""".split()
+    investigated preliminary final details detail information status page rca survey feedback minimize
+    prevent prevention prevented future recurrence recurrences occurrence occurrences steps step taking
+    taken engineers engineer allegedly reportedly alleged according involved ago want wanted need needed
+    needs blog article brief bullet point points write written wrote post posted people company
+    companies """.split()
 )
 # Surface words that name when or where, not why.
 SURFACE_WORDS = frozenset(
@@ -124,10 +129,31 @@ _GUARDRAIL_RES = {name: re.compile(r"\b(?:" + rx + r")", re.I) for name, rx in G
 # ----------------------------------------------------------------- cause text
 
 
+_FIELD_LINE = re.compile(r"^[ \t]*[-*]?[ \t]*\**([A-Z][\w ()/&'-]{1,60}?)\**[ \t]*:\**[ \t]*(.*)$", re.M)
+
+
+def _drop_field_lines(text: str) -> str:
+    """Remove metadata lines of an export template ("Alleged deployer: acme", "Source: <url>",
+    "Severity: high"): a short label, a colon and a short value. A label that names a section
+    ("Root cause: ...") is kept."""
+    from .sections import default_classifier
+
+    classifier = default_classifier()
+
+    def keep(m: re.Match[str]) -> str:
+        label, value = m.group(1), m.group(2)
+        if len(label.split()) > 8 or len(value.split()) > 8 or value.rstrip().endswith((".", "!", "?")):
+            return m.group(0)
+        return m.group(0) if classifier.classify(label) else ""
+
+    return _FIELD_LINE.sub(keep, text)
+
+
 def cause_text(text: str) -> tuple[str, str]:
-    """(cause-bearing text, "sections" | "whole"). The whole text (headings included, code and
-    markup removed) when the cause sections are missing or too short to say anything."""
-    sections = split_sections(text)
+    """(cause-bearing text, "sections" | "whole"). The whole text (headings included, code,
+    markup and template field lines removed) when the cause sections are missing or too short
+    to say anything."""
+    sections = split_sections(_drop_field_lines(text))
     cause = " ".join(body for cat, _heading, body in sections if cat in CAUSE_SECTIONS and body)
     if len(cause.split()) >= MIN_CAUSE_WORDS:
         return cause, "sections"
@@ -205,7 +231,7 @@ def cause_clauses(tokens: list[tuple[str, bool]], proper: frozenset[str],
     run: list[str] = []
     for tok, _initial in tokens:
         low = tok.lower()
-        if len(low) > 1 and low not in _DROP and low not in proper and tok[0].isalpha():
+        if len(low) > 1 and low not in _DROP and low not in proper and tok[0].isalpha() and "'" not in low and "’" not in low:
             norm = _singular(low)
             if norm not in INCIDENT_WORDS:
                 run.append(norm)
@@ -290,9 +316,9 @@ class CauseSpace:
         from sklearn.preprocessing import normalize
 
         n, m = tfidf.shape
-        dims = min(LSA_DIMENSIONS, n - 1, m - 1)
-        if dims < 2:
-            return normalize(tfidf.toarray())
+        dims = min(LSA_DIMENSIONS, n // 2, m - 1)
+        if n < MIN_LSA_DOCUMENTS or dims < 2:  # too few documents to learn latent topics from
+            return normalize(tfidf.toarray()).astype(np.float32)
         self.svd = TruncatedSVD(n_components=dims, random_state=self.seed, algorithm="randomized", n_iter=5)
         return normalize(self.svd.fit_transform(tfidf)).astype(np.float32)
 
@@ -531,16 +557,24 @@ def _key_phrases(space: CauseSpace, sets: list[set[str]], df: Counter[str], n: i
         if lift <= 1.0 and size < n:
             continue
         words = phrase.count(" ") + 1
-        scored.append((share * math.log1p(lift) * (1 + 0.35 * (words - 1)), phrase))
+        scored.append((share * math.log1p(lift) * (1 + 0.75 * (words - 1)), phrase))
     scored.sort(key=lambda t: (-t[0], t[1]))
     chosen: list[str] = []
     for _score, phrase in scored:
-        if any(phrase in c or c in phrase for c in chosen):
+        if " " not in phrase:  # a word: the phrase it mostly occurs in says more ("racial" -> "racial bias")
+            phrase = next((p for _s, p in scored if " " in p and phrase in p.split() and local[p] >= 0.5 * local[phrase]),
+                          phrase)
+        if any(_overlaps(phrase, c) for c in chosen):
             continue
         chosen.append(phrase)
         if len(chosen) == top:
             break
     return [space.readable(p) for p in chosen]
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """Phrases sharing a word say the same thing twice ("certificate expiry", "expired certificate")."""
+    return bool(set(a.split()) & set(b.split()))
 
 
 def _missing_guardrail(sets: list[set[str]], guard_df: Counter[str], n: int) -> str | None:
@@ -562,9 +596,9 @@ def _label(key_phrases: list[str], guardrail: str | None) -> str:
     a single word, and the missing guardrail when one stands out."""
     if not key_phrases:
         return f"without {guardrail}" if guardrail else "miscellaneous"
-    head = key_phrases[0]
+    head = next((p for p in key_phrases[:3] if " " in p), key_phrases[0])
     if " " not in head and len(key_phrases) > 1:
-        head = f"{head} / {key_phrases[1]}"
+        head = f"{head}, {key_phrases[1]}"
     if guardrail and guardrail not in head:
         return f"{head} without {guardrail}"
     return head

@@ -823,13 +823,36 @@ def render_archive_overview(result: dict[str, Any]) -> None:
         st.bar_chart(score_bands(ok["score"]), x="score", y="documents", color="#1c7ed6", sort=False)
     with right:
         st.subheader("Findings per family over time", anchor="archive-trend")
-        dated = ok.dropna(subset=["date"])
-        if dated.empty:
+        trend, unit, n_dated = family_trend(ok)
+        if trend is None:
             st.caption("No document has a date (front matter `date:` or a dated timeline), so there is no time line.")
         else:
-            freq = "MS" if (dated["date"].max() - dated["date"].min()).days < 3 * 365 else "QS"
-            trend = dated.set_index("date")[list(FAMILY_COLUMNS)].fillna(0).astype(float).resample(freq).sum()
-            st.line_chart(trend, x_label="period", y_label="findings")
+            st.bar_chart(trend, x_label=unit, y_label="findings per document", stack=True,
+                         color=[FAMILY_COLOURS[f] for f in trend.columns])
+            st.caption(f"Average findings per document in each {unit}, by rule family ({n_dated} dated documents).")
+
+
+FAMILY_COLOURS = {"blame": "#d6336c", "action": "#e8890c", "whys": "#f7c948", "section": "#1c7ed6", "timeline": "#74c0fc"}
+
+
+def family_trend(df):
+    """(average findings per document per period and family, period unit, dated documents), or
+    (None, "", 0) without dates. Periods are years over long spans, else quarters or months."""
+    dated = df.dropna(subset=["date"])
+    if dated.empty:
+        return None, "", 0
+    days = (dated["date"].max() - dated["date"].min()).days
+    freq, unit = ("YS", "year") if days > 3 * 365 else ("QS", "quarter") if days > 365 else ("MS", "month")
+    grouped = dated.set_index("date")[list(FAMILY_COLUMNS)].astype(float).resample(freq)
+    trend = grouped.mean().dropna(how="all")
+    if unit == "year":
+        trend.index = trend.index.strftime("%Y")
+    elif unit == "quarter":
+        trend.index = [f"{d.year} Q{(d.month - 1) // 3 + 1}" for d in trend.index]
+    else:
+        trend.index = trend.index.strftime("%Y-%m")
+    trend.index.name = unit
+    return trend, unit, len(dated)
 
 
 def _rep_path(rep: Any) -> tuple[str, str]:
@@ -847,6 +870,9 @@ def open_incident(path: str) -> None:
     st.session_state["archive_open"] = path
 
 
+TOP_CLUSTERS = 12
+
+
 def render_clusters(result: dict[str, Any]) -> None:
     import pandas as pd
 
@@ -858,9 +884,17 @@ def render_clusters(result: dict[str, Any]) -> None:
     if not clusters:
         st.caption("Not enough documents to find recurring causes.")
         return
-    sizes = pd.DataFrame({"cause": [str(c.label) for c in clusters], "incidents": [int(c.size) for c in clusters]})
-    st.bar_chart(sizes, x="cause", y="incidents", horizontal=True, color="#d6336c", sort="-incidents")
-    for c in clusters:
+    clusters.sort(key=lambda c: (-int(c.size), str(c.label)))
+    top, rest = clusters[:TOP_CLUSTERS], clusters[TOP_CLUSTERS:]
+    n_docs = sum(int(c.size) for c in clusters)
+    st.caption(
+        f"{len(clusters)} recurring causes across {n_docs} incidents"
+        + (f"; the {len(top)} largest are charted and detailed below." if rest else ".")
+    )
+    sizes = pd.DataFrame({"cause": [str(c.label) for c in top], "incidents": [int(c.size) for c in top]})
+    st.bar_chart(sizes, x="cause", y="incidents", horizontal=True, color="#d6336c", sort="-incidents",
+                 height=80 + 26 * len(top), x_label="incidents", y_label="")
+    for c in top:
         with st.expander(f"{c.label} — {c.size} incident{'s' if c.size != 1 else ''}", expanded=False):
             span = " to ".join(str(x) for x in (c.start, c.end) if x)
             if span:
@@ -876,6 +910,20 @@ def render_clusters(result: dict[str, Any]) -> None:
             for i, rep in enumerate(list(c.representatives)[:5]):
                 path, title = _rep_path(rep)
                 st.button(f"Open: {title}", key=f"open_{c.id}_{i}", on_click=open_incident, args=(path,))
+    if rest:
+        with st.expander(f"{len(rest)} smaller clusters"):
+            st.dataframe(
+                pd.DataFrame({
+                    "cause": [str(c.label) for c in rest],
+                    "incidents": [int(c.size) for c in rest],
+                    "from": [c.start for c in rest],
+                    "to": [c.end for c in rest],
+                    "missing guardrail": [getattr(c, "missing_guardrail", None) for c in rest],
+                    "example": [_rep_path(c.representatives[0])[1] if c.representatives else "" for c in rest],
+                }),
+                hide_index=True,
+                width="stretch",
+            )
 
 
 def render_incident(result: dict[str, Any], path: str, config: Config) -> None:

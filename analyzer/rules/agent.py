@@ -199,3 +199,37 @@ def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
                 AgentHit(agent, verb, kind, passive, span, span.text, blameless_rewrite(verb, agent, passive))
             )
     return hits
+
+
+TONE_WORDS = frozenset(
+    "apparently obviously clearly somehow naturally seriously literally honestly surprisingly predictably"
+    " supposedly again".split()
+)
+
+
+def rewrite_sentence(sent: Span, lexicon: Lexicon) -> str:
+    """A blameless rewrite of any sentence the classifier flags (no failure verb needed)."""
+    for tok in sent:
+        kind = agent_kind(tok, lexicon)
+        if kind is None:
+            continue
+        verb = tok.head
+        if tok.dep_ == "pobj" and verb.dep_ == "agent":
+            return blameless_rewrite(verb.head, tok, True)
+        if tok.dep_ == "nsubj" and verb.pos_ in ("VERB", "AUX") and any(
+            c.dep_ in ("dobj", "xcomp") for c in verb.children
+        ):
+            return blameless_rewrite(verb, tok, False)
+    words = []
+    for tok in sent:
+        if tok.lower_ in TONE_WORDS or tok.is_space:
+            continue
+        if agent_kind(tok, lexicon) == "person" and tok.lower_ not in lexicon.pronouns:
+            words.append("the responder" + tok.whitespace_)
+            continue
+        words.append(tok.text_with_ws)
+    neutral = "".join(words).strip().rstrip(".!?")
+    return (
+        f"State the facts without judging anyone, then ask what made it likely: \"{neutral}.\" "
+        "What in the system (defaults, signals, review steps) allowed this?"
+    )
