@@ -47,10 +47,23 @@ def streamlit_command(app: Path, *, port: int, address: str, headless: bool, max
         "--server.address", address,
         "--server.headless", "true" if headless else "false",
         "--server.maxUploadSize", str(max(1, math.ceil(max_upload_mb))),
+        "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
         "--client.toolbarMode", "minimal",
-        "--client.showErrorDetails", "false",
+        "--client.showErrorDetails", _hide_error_details(),
     ]
+
+
+def _hide_error_details() -> str:
+    """The value of client.showErrorDetails that shows no traceback: "none" where Streamlit takes
+    a level (the boolean false is deprecated there and means "stacktrace"), else false."""
+    try:
+        from streamlit import config as st_config
+
+        option = st_config.get_config_options()["client.showErrorDetails"]
+        return "none" if isinstance(option.default_val, str) else "false"
+    except Exception:  # noqa: BLE001 - any doubt: the old boolean form
+        return "false"
 
 
 def cmd_app(args: argparse.Namespace) -> ExitStatus:

@@ -259,7 +259,8 @@ def open_store(root: Path, config: Config, store: str | Path | ArchiveStore | No
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
     """A `**`-aware glob as a regular expression over POSIX relative paths: `**/` is any number
-    of directories (zero included), `*` and `?` stay inside one path segment."""
+    of directories (zero included), `*` and `?` stay inside one path segment, `[a-c]` and `[!x]`
+    are character classes."""
     out, i = [], 0
     while i < len(pattern):
         if pattern.startswith("**/", i):
@@ -277,6 +278,11 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
         elif pattern[i] == "?":
             out.append("[^/]")
             i += 1
+        elif pattern[i] == "[" and "]" in pattern[i + 2 :]:
+            end = pattern.index("]", i + 2)
+            body = pattern[i + 1 : end]
+            out.append("[" + ("^" + re.escape(body[1:]) if body[0] == "!" else re.escape(body).replace("\\-", "-")) + "]")
+            i = end + 1
         else:
             out.append(re.escape(pattern[i]))
             i += 1
@@ -464,9 +470,8 @@ def run_parallel(func: Callable, tasks: Iterable[tuple], *, jobs: int | None, ba
         for task in tasks:
             yield func(*task)
         return
-    with _backend(backend, scheduler, n_jobs) as (name, kwargs):
-        parallel = joblib.Parallel(n_jobs=n_jobs, backend=name, return_as="generator_unordered",
-                                   pre_dispatch="2*n_jobs", **kwargs)
+    with _backend(backend, scheduler, n_jobs), joblib.parallel_config(backend=backend, n_jobs=n_jobs):
+        parallel = joblib.Parallel(return_as="generator_unordered", pre_dispatch="2*n_jobs")
         yield from parallel(joblib.delayed(func)(*task) for task in tasks)
 
 
@@ -483,7 +488,7 @@ class _backend:
         self.name, self.scheduler, self.n_jobs = name, scheduler, n_jobs
         self.client = None
 
-    def __enter__(self) -> tuple[str, dict]:
+    def __enter__(self) -> None:
         if self.name == "dask":
             try:
                 from distributed import Client
@@ -503,7 +508,6 @@ class _backend:
             register_ray()
         elif self.scheduler:
             raise PmlintError(f"--scheduler only applies to the dask backend, not {self.name!r}")
-        return self.name, {}
 
     def __exit__(self, *exc: object) -> None:
         if self.client is not None:
@@ -607,14 +611,10 @@ def score_archive(
                 good = [(h, Report.from_dict(r)) for h, r, _ in results if not r.get("error")]
                 db.put_many(good, mversion, chash)
                 db.put_facts([(h, f) for h, _, f in results if f is not None])
-                for h, r, f in results:
-                    if r.get("error"):
-                        internal[h] = r["error"]
-                    else:
-                        found[h] = Report.from_dict(r)
-                        words += int(r.get("stats", {}).get("words", 0))
-                    if f is not None:
-                        facts[h] = f
+                internal.update((h, r["error"]) for h, r, _ in results if r.get("error"))
+                found.update(good)
+                facts.update((h, f) for h, _, f in results if f is not None)
+                words += sum(int(report.stats.get("words", 0)) for _, report in good)
                 analysed_now += len(good)
                 done += sum(per_hash.get(h, 1) for h, _, _ in results)
                 if progress:
@@ -667,9 +667,14 @@ def _with_texts(tasks: Iterable[tuple[Config, list[tuple[str, str]]]], max_mb: f
         items = []
         for h, path in batch:
             try:
-                items.append((h, path, read_document(path, max_mb)))
-            except InputError as exc:  # changed or removed since it was hashed
+                text = read_document(path, max_mb)
+            except InputError as exc:  # removed or broken since it was hashed
                 errors[h] = str(exc)
+                continue
+            if content_hash(text) != h:
+                errors[h] = "changed while the archive was being scored; run again to score it"
+                continue
+            items.append((h, path, text))
         if items:
             yield config, items
 

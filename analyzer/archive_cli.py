@@ -28,7 +28,8 @@ class ProgressBar:
     """`[####....] 120/846  14.2 docs/s  ETA 0:51` on a terminal; nothing otherwise. The rate counts
     only documents finished after the first call (reused ones arrive at once)."""
 
-    def __init__(self, stream: TextIO = sys.stderr, *, enabled: bool | None = None, width: int = 24) -> None:
+    def __init__(self, stream: TextIO | None = None, *, enabled: bool | None = None, width: int = 24) -> None:
+        stream = stream or sys.stderr
         self.stream = stream
         self.enabled = stream.isatty() if enabled is None else enabled
         self.width = width

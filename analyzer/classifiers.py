@@ -1,30 +1,97 @@
-"""The one interface through which trained classifiers join the rule layer.
+"""The one place where trained classifiers and the rule layer are combined.
 
-A classifier object has `combine(hits, docs, ctx, config) -> hits`: it scores the sentences it is
-responsible for and merges its verdicts with the rule hits, so that each finding says whether a
-rule, the classifier or both produced it (`source`), with the classifier's `confidence`.
-`load_classifiers` returns the shipped ones (see analyzer/training and models/README.md); with
-no models, or `classifiers.enabled: false`, the engine runs on rules alone.
+The `pmlint_classifiers` component scores sentences; `ClassifierCombiner.combine` turns the
+scores into findings next to the rule hits:
+
+- a rule hit (blame.* or action.what-not-why) inside a sentence the classifier also flags keeps
+  its rule and becomes `source: both`, with the classifier's probability as `confidence`;
+- a sentence only the classifier flags becomes `blame.classifier` (PM110) or
+  `action.classifier` (PM210), `source: classifier`, with the cues that drove the score as its
+  explanation and a rewrite of that sentence (blame) or the systemic version (actions);
+- a rule hit the classifier does not confirm stays `source: rule`, and its explanation notes
+  the classifier's probability.
+
+Thresholds come from config (`classifiers.blame_threshold`, `classifiers.action_threshold`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Protocol, Sequence
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Sequence
 
 from spacy.tokens import Doc
 
+from .errors import ModelIntegrityError
 
-class Classifier(Protocol):
-    name: str
+BLAME_RULES = {"PM101", "PM102", "PM103", "PM104", "PM105", "PM106"}
+ACTION_RULES = {"PM201"}
+GENERIC_ACTION = ("Turn this into a mechanism that removes the class of failure: an automated check, a gate, a "
+                  "safer default or an alert with a threshold and an owner, so that the next instance cannot recur.")
 
-    def combine(self, hits: list[Any], docs: Sequence[Doc], ctx: Any, config: Any) -> list[Any]: ...
+
+class ClassifierCombiner:
+    name = "classifiers"
+
+    def combine(self, hits: list[Any], docs: Sequence[Doc], ctx: Any, config: Any) -> list[Any]:
+        from .checks import Hit
+
+        thresholds = {"blame": config["classifiers"]["blame_threshold"], "actions": config["classifiers"]["action_threshold"]}
+        spec = {"blame": (BLAME_RULES, "PM110"), "actions": (ACTION_RULES, "PM210")}
+        out = list(hits)
+        for doc in docs:
+            offset = doc._.pm_offset
+            for task, scores in (doc._.classifier_scores or {}).items():
+                rule_codes, code = spec[task]
+                threshold = thresholds[task]
+                for sc in scores:
+                    start, end = sc.start + offset, sc.end + offset
+                    inside = [i for i, h in enumerate(out) if h.code in rule_codes and start <= h.start < end]
+                    cues = "; ".join(sc.cues)
+                    if inside:
+                        for i in inside:
+                            if sc.p >= threshold:
+                                note = f"classifier agrees (p={sc.p:.2f}{': ' + cues if cues else ''})"
+                                out[i] = replace(out[i], source="both", confidence=sc.p,
+                                                 explanation=f"{out[i].explanation}; {note}".strip("; "))
+                            else:
+                                note = f"classifier p={sc.p:.2f}, below its threshold"
+                                out[i] = replace(out[i], explanation=f"{out[i].explanation}; {note}".strip("; "))
+                    elif sc.p >= threshold:
+                        text = " ".join(ctx.text[start:end].split())
+                        out.append(Hit(
+                            code, start, end,
+                            {"cue": text if len(text) <= 90 else text[:89] + "…", "cues": cues or "the sentence as a whole"},
+                            suggestion=sc.suggestion or (GENERIC_ACTION if task == "actions" else ""),
+                            confidence=sc.p, source="classifier", explanation=cues,
+                        ))
+        return out
 
 
-def load_classifiers(config: Any, nlp: Any) -> list[Classifier]:
-    if not config["classifiers"]["enabled"]:
+def load_classifiers(config: Any, nlp: Any) -> list[ClassifierCombiner]:
+    """Add the classifier component to `nlp` (once) and return the combiner.
+
+    With `classifiers.enabled: false` the engine runs on rules alone. When no models are shipped
+    or installed, pmlint says so on stderr and runs on rules alone; a model that fails its
+    manifest check is an error (exit status 2), never silently used."""
+    settings = config["classifiers"]
+    if not settings["enabled"] or nlp.lang != "en" or "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         return []
-    try:
-        from .training.runtime import load_runtime_classifiers
-    except ImportError:  # training extras not present
+    from .models import default_models_dir
+
+    models_dir = settings["models_dir"] or default_models_dir()
+    if models_dir is None or not all((Path(models_dir) / t / "meta.yaml").is_file() for t in ("blame", "actions")):
+        print("pmlint: no trained classifiers found (run `pmlint train`); using rules only", file=sys.stderr)
         return []
-    return load_runtime_classifiers(config, nlp)
+    if "pmlint_classifiers" not in nlp.pipe_names:
+        try:
+            nlp.add_pipe("pmlint_classifiers", config={"models_dir": str(models_dir)})
+        except ModelIntegrityError:
+            raise
+        except Exception as exc:  # spaCy wraps factory errors; surface ours with their message
+            cause = exc.__cause__ or exc.__context__
+            if isinstance(cause, ModelIntegrityError):
+                raise cause from None
+            raise
+    return [ClassifierCombiner()]

@@ -1,33 +1,38 @@
 """Recurring systemic causes across an archive: cause extraction, clustering, labels, similar incidents.
 
-The method, in four steps (see docs/archive.md for why and for the evaluation):
+The method, in four steps (docs/archive.md has the reasons and the evaluation):
 
-1. **Cause text.** Only the cause-bearing sections of a document (root cause, contributing
-   factors, five whys, lessons learned; `split_sections`, no spaCy) plus its title; the whole text
-   when those sections hold fewer than `MIN_CAUSE_WORDS` words.
-2. **Surface removed.** URLs, host and file names, numbers, dates and times are cut; proper nouns
-   are found from the archive itself (a word written capitalised in mid-sentence at least
-   `PROPER_RATIO` of the time: company, product and service names) and dropped with months, time
-   zones, vendor names and words every incident report uses. What is left are the cause words.
-3. **Vectors.** TF-IDF over contiguous 1-3-word phrases of cause words (sublinear, a phrase must
-   occur in two documents and in at most 40% of them), reduced by LSA (truncated SVD, 100
-   dimensions) and L2-normalised. The small spaCy pipeline has no word vectors, and LSA already
-   merges co-occurring wordings ("expired", "certificate", "renewal").
-4. **Clusters.** k-means (deterministic for a seed); k is the candidate with the highest mean
-   silhouette (cosine) on up to 2,000 documents, among k = 2 .. `max_k(n)`.
+1. **Cause text.** The cause-bearing sections of a document (root cause, contributing factors,
+   five whys, lessons learned; found by `split_sections`, no spaCy) and its title; the whole text
+   when those sections hold fewer than `MIN_CAUSE_WORDS` words. Export-template field lines
+   ("Alleged deployer: acme", "Source: <url>") are dropped first.
+2. **Surface removed.** URLs, host and file names, numbers, dates and times are cut. Proper nouns
+   are learnt from the archive itself: a word written capitalised in mid-sentence at least
+   `PROPER_RATIO` of the time, or capitalised and never in lower case (company, product, service
+   and people's names). They go, with months, time zones, vendor names (`SURFACE_WORDS`) and the
+   words every incident report uses (`INCIDENT_WORDS`). What is left are the cause words.
+3. **Vectors.** TF-IDF over contiguous 1-3-word phrases of cause words (sublinear tf; a phrase
+   must occur in two documents and, in archives of 50 or more, in at most 40% of them), reduced
+   by LSA (truncated SVD, 100 dimensions) and L2-normalised. The small spaCy pipeline ships no
+   word vectors, and LSA already merges wordings that co-occur ("expired", "certificate", "renewal").
+4. **Clusters.** k-means on the unit vectors (spherical k-means), deterministic for a seed; k is
+   the candidate with the highest mean cosine silhouette (on up to 2,000 documents) among about
+   twelve values from 2 to `max_k(n)` (one cluster per 40 documents, at most 40).
 
-Each cluster is labelled from its most distinctive phrases (how much more often the cluster's
-documents use them than the archive does) and, when one stands out, the guardrail its documents
-say was missing ("no staged rollout", "without validation"), from the `GUARDRAILS` table.
+Each cluster is labelled with its most distinctive phrase (share of the cluster's documents using
+it times the log of how much more often than in the archive), and, when one stands out, the
+guardrail its documents say was missing ("without staged rollout"), from the `GUARDRAILS` table.
+`similar` places a draft in the same space and returns its nearest past incidents by cosine.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
+import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -43,6 +48,7 @@ CAUSE_SECTIONS = ("root_cause", "contributing_factors", "five_whys", "lessons_le
 MIN_CAUSE_WORDS = 25
 PROPER_RATIO = 0.7
 LSA_DIMENSIONS = 100
+MAX_DF = 0.4  # in a large archive, a phrase in more of the documents than this is template or filler
 MIN_LSA_DOCUMENTS = 50  # below this, plain TF-IDF vectors
 SILHOUETTE_SAMPLE = 2000
 MAX_NGRAM = 3
@@ -136,17 +142,21 @@ def _drop_field_lines(text: str) -> str:
     """Remove metadata lines of an export template ("Alleged deployer: acme", "Source: <url>",
     "Severity: high"): a short label, a colon and a short value. A label that names a section
     ("Root cause: ...") is kept."""
-    from .sections import default_classifier
-
-    classifier = default_classifier()
 
     def keep(m: re.Match[str]) -> str:
         label, value = m.group(1), m.group(2)
         if len(label.split()) > 8 or len(value.split()) > 8 or value.rstrip().endswith((".", "!", "?")):
             return m.group(0)
-        return m.group(0) if classifier.classify(label) else ""
+        return m.group(0) if _names_a_section(label) else ""
 
     return _FIELD_LINE.sub(keep, text)
+
+
+@lru_cache(maxsize=4096)
+def _names_a_section(label: str) -> bool:
+    from .sections import default_classifier
+
+    return default_classifier().classify(label) is not None
 
 
 def cause_text(text: str) -> tuple[str, str]:
@@ -191,20 +201,27 @@ def _raw_tokens(text: str) -> list[tuple[str, bool]]:
 
 
 def proper_nouns(token_lists: Iterable[list[tuple[str, bool]]], ratio: float = PROPER_RATIO) -> frozenset[str]:
-    """Lower-cased words that the archive writes capitalised in mid-sentence at least `ratio` of
-    the time (names of companies, products, services, people). Acronyms (DNS, BGP) are kept.
-    Takes `_raw_tokens` lists."""
-    capital: Counter[str] = Counter()
+    """Lower-cased words the archive treats as names (companies, products, services, people):
+    written capitalised in mid-sentence at least `ratio` of the time, or capitalised at least
+    twice and never in lower case. Acronyms (DNS, BGP) are kept. Takes `_raw_tokens` lists."""
+    capital: Counter[str] = Counter()  # capitalised in mid-sentence
+    anywhere: Counter[str] = Counter()  # capitalised, sentence starts and titles included
     lower: Counter[str] = Counter()
     for tokens in token_lists:
         for tok, initial in tokens:
-            if initial or not tok[0].isalpha() or tok.isupper():
+            if not tok[0].isalpha() or tok.isupper():
                 continue
             if tok[0].isupper():
-                capital[tok.lower()] += 1
+                key = tok.lower()
+                anywhere[key] += 1
+                if not initial:
+                    capital[key] += 1
             elif tok.islower():
                 lower[tok] += 1
-    return frozenset(w for w, c in capital.items() if c >= 2 and c >= ratio * (c + lower[w]))
+    return frozenset(
+        w for w, c in anywhere.items()
+        if (capital[w] >= 2 and capital[w] >= ratio * (capital[w] + lower[w])) or (c >= 2 and not lower[w])
+    )
 
 
 @lru_cache(maxsize=200_000)
@@ -292,17 +309,14 @@ class CauseSpace:
 
         self.documents = list(documents)
         self.seed = seed
-        tokens = [_raw_tokens(d.cause) for d in self.documents]
+        tokens = [_title_tokens(d.title) + _raw_tokens(d.cause) for d in self.documents]
         self.proper = proper_nouns(tokens)
         surface: Counter[tuple[str, str]] = Counter()
-        self.features = [
-            phrases(cause_clauses(_raw_tokens(d.title or "") + [(".", False)] + toks, self.proper, surface))
-            for d, toks in zip(self.documents, tokens)
-        ]
+        self.features = [phrases(cause_clauses(toks, self.proper, surface)) for toks in tokens]
         self.surface = _surface_words(surface)
         n = len(self.documents)
         self.vectorizer = TfidfVectorizer(
-            analyzer=_identity, sublinear_tf=True, min_df=2 if n >= 10 else 1, max_df=0.4 if n >= 10 else 1.0,
+            analyzer=_identity, sublinear_tf=True, min_df=2 if n >= 10 else 1, max_df=MAX_DF if n >= MIN_LSA_DOCUMENTS else 1.0,
             dtype=np.float32,
         )
         self.svd = None  # TruncatedSVD, when there are enough documents
@@ -326,9 +340,8 @@ class CauseSpace:
         """A new document in the same space (for `similar`); also its features."""
         from sklearn.preprocessing import normalize
 
-        tokens = _raw_tokens(cause)
-        proper = self.proper | proper_nouns([tokens])
-        feats = phrases(cause_clauses(_raw_tokens(title or "") + [(".", False)] + tokens, proper))
+        tokens = _title_tokens(title) + _raw_tokens(cause)
+        feats = phrases(cause_clauses(tokens, self.proper | proper_nouns([tokens])))
         row = self.vectorizer.transform([feats])
         vec = self.svd.transform(row) if self.svd is not None else row.toarray()
         return normalize(vec)[0].astype(np.float32), feats
@@ -336,6 +349,11 @@ class CauseSpace:
     def readable(self, phrase: str) -> str:
         """A phrase as people write it: each word in its most frequent written form."""
         return " ".join(self.surface.get(w, w) for w in phrase.split())
+
+
+def _title_tokens(title: str | None) -> list[tuple[str, bool]]:
+    """A title's tokens, all counted as sentence-initial (titles capitalise every word), then a break."""
+    return [(tok, True) for tok, _ in _raw_tokens(title or "")] + [(".", False)]
 
 
 def _identity(features: list[str]) -> list[str]:
@@ -368,7 +386,8 @@ def choose_k(vectors: np.ndarray, seed: int = 0) -> tuple[int, dict[int, float]]
     candidates = sorted({int(round(x)) for x in np.geomspace(2, top, num=min(12, top - 1))} | {top})
     sample = min(n, SILHOUETTE_SAMPLE)
     scores: dict[int, float] = {}
-    with threadpool_limits(1):
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)  # duplicate documents: fewer distinct clusters
         for k in candidates:
             if k >= n:
                 continue
@@ -495,7 +514,8 @@ def cluster_documents(documents: Sequence[CauseDocument], *, seed: int = 0, k: i
     if k == 1:
         labels = np.zeros(n, dtype=int)
     else:
-        with threadpool_limits(1):
+        with threadpool_limits(1), warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=UserWarning)
             labels = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(space.vectors)
     clusters = _describe_clusters(space, labels)
     assignments = {space.documents[i].path: 0 for i in range(n)}
@@ -518,7 +538,8 @@ def _describe_clusters(space: CauseSpace, labels: np.ndarray) -> list[Cluster]:
     ordered = sorted(members.values(), key=lambda idx: (-len(idx), docs[idx[0]].path))
     out = []
     for cid, idx in enumerate(ordered):
-        phrases_ = _key_phrases(space, [doc_sets[i] for i in idx], df, n)
+        tf = Counter(p for i in idx for p in space.features[i])
+        phrases_ = _key_phrases(space, [doc_sets[i] for i in idx], df, n, tf)
         guard = _missing_guardrail([guardrails[i] for i in idx], guard_df, n)
         dates = sorted(d for d in (docs[i].date for i in idx) if d)
         per_period = Counter(d[:4] for d in dates)
@@ -541,10 +562,12 @@ def _describe_clusters(space: CauseSpace, labels: np.ndarray) -> list[Cluster]:
     return out
 
 
-def _key_phrases(space: CauseSpace, sets: list[set[str]], df: Counter[str], n: int, top: int = 6) -> list[str]:
+def _key_phrases(space: CauseSpace, sets: list[set[str]], df: Counter[str], n: int, tf: Counter[str],
+                 top: int = 6) -> list[str]:
     """The cluster's most distinctive phrases: share of its documents using the phrase, times the
     log-lift of that share over the archive's; a phrase must be used by a tenth of the cluster
-    (and two documents). Longer phrases win over the words inside them."""
+    (and two documents). Ties go to the phrase used more often. Two-word phrases are preferred;
+    a word gives way to the phrase it mostly occurs in."""
     size = len(sets)
     local = Counter(p for s in sets for p in s)
     need = max(2, math.ceil(0.1 * size)) if size > 2 else 1
@@ -556,9 +579,8 @@ def _key_phrases(space: CauseSpace, sets: list[set[str]], df: Counter[str], n: i
         lift = share / base if base else 1.0
         if lift <= 1.0 and size < n:
             continue
-        words = phrase.count(" ") + 1
-        scored.append((share * math.log1p(lift) * (1 + 0.75 * (words - 1)), phrase))
-    scored.sort(key=lambda t: (-t[0], t[1]))
+        scored.append((share * math.log1p(lift) * _LENGTH_WEIGHT[phrase.count(" ")], phrase))
+    scored.sort(key=lambda t: (-round(t[0], 6), -tf[t[1]], t[1]))
     chosen: list[str] = []
     for _score, phrase in scored:
         if " " not in phrase:  # a word: the phrase it mostly occurs in says more ("racial" -> "racial bias")
@@ -572,20 +594,25 @@ def _key_phrases(space: CauseSpace, sets: list[set[str]], df: Counter[str], n: i
     return [space.readable(p) for p in chosen]
 
 
+_LENGTH_WEIGHT = (1.0, 1.6, 1.5)  # one, two, three words: two-word phrases read best in a label
+
+
 def _overlaps(a: str, b: str) -> bool:
     """Phrases sharing a word say the same thing twice ("certificate expiry", "expired certificate")."""
     return bool(set(a.split()) & set(b.split()))
 
 
 def _missing_guardrail(sets: list[set[str]], guard_df: Counter[str], n: int) -> str | None:
-    """The guardrail that at least a fifth of the cluster says was missing, at 1.5x the archive's rate."""
+    """The guardrail that at least a fifth of the cluster says was missing, at 1.5x the archive's
+    rate; the highest lift wins, then the more specific guardrail (GUARDRAILS is ordered so)."""
     size = len(sets)
     local = Counter(g for s in sets for g in s)
+    order = {name: i for i, name in enumerate(GUARDRAILS)}  # earlier = more specific, wins ties
     best = None
     for name, c in local.items():
         share, base = c / size, guard_df[name] / n
         if c >= 2 and share >= 0.2 and (size == n or share >= 1.5 * base):
-            key = (share / base if base else 0.0, c, name)
+            key = (round(share / base, 3) if base else 0.0, c, -order[name])
             if best is None or key > best[0]:
                 best = (key, name)
     return best[1] if best else None
@@ -594,14 +621,14 @@ def _missing_guardrail(sets: list[set[str]], guard_df: Counter[str], n: int) -> 
 def _label(key_phrases: list[str], guardrail: str | None) -> str:
     """A short phrase a reviewer would write: the top cause phrase, a second one when the first is
     a single word, and the missing guardrail when one stands out."""
+    if guardrail:  # the guardrail itself is often a key phrase ("no automated renewal")
+        key_phrases = [p for p in key_phrases if not _overlaps(p, guardrail)] or key_phrases
     if not key_phrases:
         return f"without {guardrail}" if guardrail else "miscellaneous"
     head = next((p for p in key_phrases[:3] if " " in p), key_phrases[0])
     if " " not in head and len(key_phrases) > 1:
         head = f"{head}, {key_phrases[1]}"
-    if guardrail and guardrail not in head:
-        return f"{head} without {guardrail}"
-    return head
+    return f"{head} without {guardrail}" if guardrail and not _overlaps(head, guardrail) else head
 
 
 # ----------------------------------------------------------------- archive entry points
@@ -652,12 +679,27 @@ def nearest(space: CauseSpace, title: str, cause: str, *, k: int = 5, exclude_ha
     return out
 
 
+_SPACES: dict[str, CauseSpace] = {}
+
+
+def _cached_space(documents: list[CauseDocument], seed: int) -> CauseSpace:
+    """The archive's space, rebuilt only when its documents (paths and contents) change: the app
+    asks for neighbours draft after draft."""
+    import hashlib
+
+    key = hashlib.sha256(repr((seed, [(d.path, d.content_hash) for d in documents])).encode()).hexdigest()
+    if key not in _SPACES:
+        _SPACES.clear()  # one archive at a time
+        _SPACES[key] = CauseSpace(documents, seed=seed)
+    return _SPACES[key]
+
+
 def similar(text: str, *, root: str | Path, config=None, store=None, k: int = 5, seed: int = 0) -> list[Neighbour]:  # noqa: ANN001
     """The k past incidents of the archive at `root` whose causes are most like `text`'s, with the
     cause phrases they share. The archive's cause texts come from the store (no re-analysis)."""
     from .archive import content_hash, describe
 
-    space = CauseSpace(archive_documents(root, config=config, store=store), seed=seed)
+    space = _cached_space(archive_documents(root, config=config, store=store), seed)
     title, _date = describe(text)
     cause, _source = cause_text(text)
     return nearest(space, title or "", cause, k=k, exclude_hash=content_hash(text))

@@ -108,8 +108,8 @@ class Analyzer:
             processed = iter(list(self.nlp.pipe(all_docs, batch_size=max(4, len(all_docs)))))
         except Exception:  # noqa: BLE001 - isolate the document that broke the batch
             if len(batch) > 1:
-                for pending in batch:
-                    yield from self._flush([pending])
+                for pending in batch:  # fresh Docs: the failed run may have parsed some already
+                    yield from self._flush([self._prepare(pending.path, pending.text)])
                 return
             yield Report.failed(batch[0].path, f"internal error while parsing: {_exc_summary()}")
             return
@@ -175,6 +175,7 @@ class Analyzer:
                 hits.extend(check(rule, ctx))
         for clf in self.classifiers:
             hits = clf.combine(hits, p.docs, ctx, self.config)
+        hits = [h for h in hits if h.code in enabled_codes]
 
         index = LineIndex(text)
         by_code = {r.code: r for r in self.rules}

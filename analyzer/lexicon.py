@@ -40,6 +40,16 @@ def default_lexicon() -> Lexicon:
     )
 
 
+_COMMON_WORDS: frozenset[str] = frozenset()
+
+
+def set_common_words(words: frozenset[str]) -> None:
+    """English words known to the base pipeline's lemmatizer (set once when it is built): a
+    sentence-initial "Manual" is a word, a sentence-initial "Priya" is a name."""
+    global _COMMON_WORDS
+    _COMMON_WORDS = words
+
+
 def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
     """'person', 'role' or 'team' when the token names a human agent, else None."""
     lex = lexicon or token.doc._.pm_lexicon or default_lexicon()
@@ -58,6 +68,8 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
     text = token.text
     if (
         token.pos_ == "PROPN"
+        # a capitalised first word is evidence of a name only if it is not an English word
+        and not (token.is_sent_start and lower in _COMMON_WORDS)
         and token.ent_type_ not in NON_PERSON_ENTS
         and token.is_alpha
         and len(text) > 1

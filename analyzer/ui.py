@@ -34,7 +34,7 @@ from . import __version__, load_analyzer, load_config
 from .config import PROFILES, Config
 from .errors import InputError, PmlintError
 from .findings import Finding, Report, Severity
-from .fixer import apply_rewrites, propose
+from .fixer import apply_rewrites, propose, rewrite_of
 from .inputs import decode
 
 log = logging.getLogger("pmlint.app")
@@ -210,7 +210,7 @@ def _card_body(n: int, f: Finding) -> str:
     if is_missing_section(f):
         parts.append('<div class="pm-meta">Ready-to-paste skeleton: see the <a href="#section-checklist">section checklist</a>.</div>')
     elif f.suggestion:
-        label = "Suggested rewrite" if f.family == "blame" else "Suggestion"
+        label = "Suggested rewrite" if rewrite_of(f) is not None else "Suggestion"
         parts.append(f'<div class="pm-fix"><b>{label}:</b> {e(f.suggestion)}</div>')
     parts.append(f'<div class="pm-where">{e(where)}</div>')
     return "".join(parts)
@@ -236,26 +236,31 @@ def highlight_html(text: str, numbered: Sequence[tuple[int, Finding]]) -> str:
     (coloured by group; overlapping findings nest) and numbered with a badge that links to its
     card and shows the card on hover. Heading lines are set in bold."""
     spans = [(n, f) for n, f in numbered if 0 <= f.start < f.end <= len(text)]
-    points_ = [(n, f) for n, f in numbered if f.start == f.end and 0 < f.start <= len(text) and not is_missing_section(f)]
+    points = [(n, f) for n, f in numbered if f.start == f.end and 0 < f.start <= len(text) and not is_missing_section(f)]
     headings = [(m.start(), m.end()) for m in _HEADING_LINE.finditer(text)]
     cuts = {0, len(text)}
     for _, f in spans:
         cuts.update((f.start, f.end))
-    for _, f in points_:
+    for _, f in points:
         cuts.add(f.start)
     for a, b in headings:
         cuts.update((a, b))
     ends: dict[int, list[tuple[int, Finding]]] = defaultdict(list)
-    for n, f in spans + points_:
+    for n, f in spans + points:
         ends[f.end].append((n, f))
     out: list[str] = []
     bounds = sorted(cuts)
-    h = 0
+    by_start = sorted(spans, key=lambda nf: nf[1].start)
+    active: list[tuple[int, Finding]] = []  # findings covering the current segment (a sweep)
+    h = i = 0
     for a, b in zip(bounds, bounds[1:]):
         piece = html.escape(text[a:b])
-        active = [(n, f) for n, f in spans if f.start <= a and f.end >= b]
+        active = [(n, f) for n, f in active if f.end > a]
+        while i < len(by_start) and by_start[i][1].start <= a:
+            active.append(by_start[i])
+            i += 1
         if active:
-            n0, top = min(active, key=lambda nf: (_GROUP_PRIORITY[group_of(nf[1])], -nf[1].severity.rank, nf[0]))
+            _, top = min(active, key=lambda nf: (_GROUP_PRIORITY[group_of(nf[1])], -nf[1].severity.rank, nf[0]))
             classes = f"pm pm-{group_of(top)} pm-sev-{top.severity.value}" + (" pm-multi" if len(active) > 1 else "")
             title = html.escape(" | ".join(f"{n}: {f.message}" for n, f in active), quote=True)
             piece = f'<mark class="{classes}" title="{title}">{piece}</mark>'
@@ -481,6 +486,21 @@ def friendly_errors(what: str = "this page") -> Iterator[None]:
 
 # ------------------------------------------------------------------ input callbacks
 
+def _safe_callback(fn: Callable[..., None]) -> Callable[..., None]:
+    """Widget callbacks run outside the page's error handling: turn any failure into a message."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the user never sees a traceback
+            log.exception("pmlint app: error in %s", fn.__name__)
+            st.session_state["draft_error"] = f"That did not work ({type(exc).__name__}); the details are in the server log."
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
 def set_draft(text: str, name: str, note: str = "") -> None:
     st.session_state["draft_text"] = text
     st.session_state["draft_name"] = name
@@ -488,6 +508,7 @@ def set_draft(text: str, name: str, note: str = "") -> None:
     st.session_state.pop("draft_error", None)
 
 
+@_safe_callback
 def load_example() -> None:
     example = example_draft()
     if example is None:
@@ -496,6 +517,7 @@ def load_example() -> None:
     set_draft(example[1], example[0], f"Loaded the example draft “{example[0]}”.")
 
 
+@_safe_callback
 def on_upload(max_mb: float) -> None:
     """The draft uploader's callback: a valid file replaces the text area's content."""
     uploaded = st.session_state.get("draft_upload")
@@ -558,10 +580,8 @@ def render_checklist(report: Report, config: Config) -> None:
     in a code block (its copy button copies the skeleton)."""
     required = config.required_sections(report.profile)
     missing = [s for s in required if report.sections.get(s) is None]
-    st.markdown(
-        f"**{len(required) - len(missing)} of {len(required)}** required sections present for an "
-        f"**{'AI/ML' if report.profile == 'ai' else 'general'}** incident."
-    )
+    kind = "an **AI/ML**" if report.profile == "ai" else "a **general**"
+    st.markdown(f"**{len(required) - len(missing)} of {len(required)}** required sections present for {kind} incident.")
     for name in required:
         hit = report.sections.get(name)
         if hit is not None:
@@ -599,16 +619,17 @@ def render_fixer(text: str, report: Report, config: Config, name: str) -> None:
     result = apply_rewrites(text, accepted)
     for rw, why in result.skipped:
         st.warning(f"Line {rw.finding.line}: not applied ({why}).")
-    cols = st.columns([1, 1, 2])
-    cols[0].download_button(
-        f"Download fixed draft ({len(result.applied)} accepted)",
+    row = st.container(horizontal=True)
+    row.download_button(
+        f"Download the fixed draft ({len(result.applied)} accepted)",
         result.text,
         file_name=fixed_name(name),
         mime="text/markdown",
         key="download_fixed",
         disabled=not result.applied,
+        icon=":material/download:",
     )
-    cols[1].button(
+    row.button(
         "Review the fixed draft",
         key="review_fixed",
         on_click=set_draft,
@@ -873,6 +894,23 @@ def open_incident(path: str) -> None:
 TOP_CLUSTERS = 12
 
 
+def cluster_chart(clusters: Sequence[Any]):
+    """Horizontal bars of cluster sizes, largest first, with the labels in full."""
+    import altair as alt
+    import pandas as pd
+
+    data = pd.DataFrame({"cause": [str(c.label) for c in clusters], "incidents": [int(c.size) for c in clusters]})
+    return (
+        alt.Chart(data, height=28 * len(data) + 20)
+        .mark_bar(color="#d6336c")
+        .encode(
+            x=alt.X("incidents:Q", title="incidents", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("cause:N", sort="-x", title=None, axis=alt.Axis(labelLimit=420)),
+            tooltip=["cause", "incidents"],
+        )
+    )
+
+
 def render_clusters(result: dict[str, Any]) -> None:
     import pandas as pd
 
@@ -891,9 +929,7 @@ def render_clusters(result: dict[str, Any]) -> None:
         f"{len(clusters)} recurring causes across {n_docs} incidents"
         + (f"; the {len(top)} largest are charted and detailed below." if rest else ".")
     )
-    sizes = pd.DataFrame({"cause": [str(c.label) for c in top], "incidents": [int(c.size) for c in top]})
-    st.bar_chart(sizes, x="cause", y="incidents", horizontal=True, color="#d6336c", sort="-incidents",
-                 height=80 + 26 * len(top), x_label="incidents", y_label="")
+    st.altair_chart(cluster_chart(top), width="stretch")
     for c in top:
         with st.expander(f"{c.label} — {c.size} incident{'s' if c.size != 1 else ''}", expanded=False):
             span = " to ".join(str(x) for x in (c.start, c.end) if x)

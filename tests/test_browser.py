@@ -98,7 +98,7 @@ def server(workdir):
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
+         "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"],
         cwd=ROOT, env={**os.environ, "PMLINT_CONFIG": str(workdir / "pmlint.yaml")}, stdout=log, stderr=subprocess.STDOUT,
     )
     try:

@@ -20,8 +20,8 @@ def rules_analyzer():
     from analyzer.config import load_config
     from analyzer.engine import Analyzer
 
-    # every rule on (PM001 is off by default), rules only, general profile
-    return Analyzer(load_config(overrides={"profile": "general", "enable": ["PM001"], "classifiers": {"enabled": False}}))
+    # every rule on (PM001 is off by default), general profile, the shipped classifiers included
+    return Analyzer(load_config(overrides={"profile": "general", "enable": ["PM001"]}))
 
 
 @pytest.mark.parametrize("rule,kind,text", CASES)

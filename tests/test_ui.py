@@ -257,3 +257,22 @@ def test_overlapping_and_stale_rewrites_are_skipped():
     assert len(result.applied) == 1 and result.skipped[0][1] == "overlaps another accepted rewrite"
     stale = apply_rewrites("something else entirely, longer than before", proposals)
     assert stale.skipped[0][1] == "the draft changed since it was analysed"
+
+
+# ------------------------------------------------------------------ the example draft
+
+def test_example_draft_in_a_checkout(monkeypatch):
+    root = ui.Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    name, text = ui.example_draft()
+    assert "Kevin" in text and name.endswith(".md")
+
+
+def test_packaged_example_matches_the_repository_example():
+    from importlib.resources import files
+
+    packaged = files("analyzer").joinpath(ui.EXAMPLE_RESOURCE)
+    if not packaged.is_file():
+        pytest.skip("analyzer/data/example-draft.md is not packaged yet: the example button needs it on a fresh install")
+    root = ui.Path(__file__).resolve().parents[1]
+    assert packaged.read_text(encoding="utf-8") == (root / ui.EXAMPLE_FALLBACK).read_text(encoding="utf-8")

@@ -31,4 +31,4 @@ def register_extensions() -> None:
 
 register_extensions()
 
-from . import blocks, context, rules, sections  # noqa: E402,F401  (register factories)
+from . import blocks, classifiers, context, rules, sections  # noqa: E402,F401  (register factories)

@@ -89,30 +89,6 @@ def keyword_baseline(task: str, examples: list[Example]) -> list[int]:
     return [int(bool(pattern.search(e.text))) for e in examples]
 
 
-def textcat_predict(train: list[Example], test: list[Example], seed: int = 13, epochs: int = 8) -> list[int]:
-    """spaCy's own trained text classifier (bag-of-words n-grams), the second design compared."""
-    import random
-
-    import spacy
-    from spacy.training import Example as SpacyExample
-    from spacy.util import fix_random_seed, minibatch
-
-    fix_random_seed(seed)
-    nlp = spacy.blank("en")
-    textcat = nlp.add_pipe("textcat", config={"model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True,
-                                                          "ngram_size": 2, "no_output_layer": False}})
-    textcat.add_label("POS")
-    textcat.add_label("NEG")
-    data = [SpacyExample.from_dict(nlp.make_doc(e.text), {"cats": {"POS": float(e.y), "NEG": float(1 - e.y)}}) for e in train]
-    optimizer = nlp.initialize(lambda: data)
-    rng = random.Random(seed)
-    for _ in range(epochs):
-        rng.shuffle(data)
-        for batch in minibatch(data, size=32):
-            nlp.update(batch, sgd=optimizer, drop=0.2)
-    return [int(doc.cats["POS"] >= 0.5) for doc in nlp.pipe(e.text for e in test)]
-
-
 def agreement(task: str, data_dir: Path) -> dict[str, Any] | None:
     """Agreement of the blind second annotation (data/review) with the authors' labels."""
     review = data_dir / "review" / "second_pass.jsonl"
@@ -140,7 +116,7 @@ def agreement(task: str, data_dir: Path) -> dict[str, Any] | None:
 
 
 def evaluate_task(task: str, *, base_model: str, data_dir: Path | None = None, nlp=None, designs: tuple[str, ...] | None = None,
-                  with_textcat: bool = True, split: str = "groups", log=print) -> dict[str, Any]:
+                  split: str = "groups", threshold: float = 0.5, log=print) -> dict[str, Any]:
     data_dir = data_dir or default_data_dir()
     examples = load_task(task, data_dir)
     nlp = nlp or make_nlp(base_model)
@@ -160,13 +136,12 @@ def evaluate_task(task: str, *, base_model: str, data_dir: Path | None = None, n
     for fold_name, train_idx, test_idx in folds:
         test_ex = [examples[i] for i in test_idx]
         fold: dict[str, Any] = {"fold": fold_name, "train": len(train_idx), "test": len(test_idx), "designs": {}}
+        train_ex = [examples[i] for i in train_idx]
+        test_rows = [rows[i] for i in test_idx]
         for design in designs:
-            model = fit(design, [rows[i] for i in train_idx], [examples[i].y for i in train_idx])
-            proba = model.predict_proba([rows[i] for i in test_idx])[:, 1]
-            fold["designs"][design] = score(design, test_ex, [int(p >= 0.5) for p in proba]).to_dict()
-        if with_textcat:
-            pred = textcat_predict([examples[i] for i in train_idx], test_ex)
-            fold["designs"]["spacy-textcat-bow"] = score("spacy-textcat-bow", test_ex, pred).to_dict()
+            model = fit(design, train_ex, [rows[i] for i in train_idx])
+            proba = model.predict_proba([e.text for e in test_ex], test_rows)
+            fold["designs"][design] = score(design, test_ex, [int(p >= threshold) for p in proba]).to_dict()
         fold["designs"]["keyword-baseline"] = score("keyword-baseline", test_ex, keyword_baseline(task, test_ex)).to_dict()
         result["folds"].append(fold)
     agree = agreement(task, data_dir)

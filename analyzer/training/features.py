@@ -127,7 +127,17 @@ def sentence_features(span: Span, rule_codes: Iterable[str] = (), lexicon=None) 
 
 
 def doc_sentences(doc: Doc) -> list[Span]:
-    return [s for s in doc.sents if any(not (t.is_space or t.is_punct) for t in s)]
+    """Sentences without leading or trailing whitespace and list markers."""
+    out = []
+    for sent in doc.sents:
+        s, e = sent.start, sent.end
+        while s < e and (doc[s].is_space or doc[s].text in "-*•>"):
+            s += 1
+        while e > s and doc[e - 1].is_space:
+            e -= 1
+        if any(not (t.is_space or t.is_punct) for t in doc[s:e]):
+            out.append(doc[s:e])
+    return out
 
 
 def featurize_doc(doc: Doc, lexicon=None) -> list[tuple[Span, dict[str, Any]]]:

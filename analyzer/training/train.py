@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import yaml
 
-from ..models import MANIFEST, sha256_file
+from ..models import MANIFEST, TaskModel, sha256_file
 from .data import Example, data_hash, load_task
 from .features import featurize_doc, get_feats, get_text
 
@@ -24,46 +24,100 @@ SEED = 13
 
 @dataclass(frozen=True)
 class EstimatorSpec:
+    """One design: how to fit it on (examples, rows) and score rows with the fitted object."""
+
     name: str
     description: str
-    build: Callable[[], Any]
+    fit: Callable[[list[Example], list[dict[str, Any]]], Any]
 
 
-def _logreg(words: bool = True, chars: bool = True, parse: bool = True, C: float = 2.0):
+def _logreg(words: bool = True, chars: bool = True, parse: bool = True, parse_weight: float = 0.3, C: float = 4.0):
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    parts = []
+    parts, weights = [], {}
     if words:
         parts.append(("words", Pipeline([
             ("get", FunctionTransformer(get_text)),
-            ("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"(?u)\b\w[\w'-]*\b")),
+            ("tfidf", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)),
         ])))
+        weights["words"] = 1.0
     if chars:
         parts.append(("chars", Pipeline([
             ("get", FunctionTransformer(get_text)),
             ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, sublinear_tf=True, max_features=50000)),
         ])))
+        weights["chars"] = 1.0
     if parse:
         parts.append(("parse", Pipeline([("get", FunctionTransformer(get_feats)), ("dict", DictVectorizer())])))
+        # parse features are binary while the TF-IDF blocks are unit-length: weigh them down
+        weights["parse"] = parse_weight if (words or chars) else 1.0
     return Pipeline([
-        ("features", FeatureUnion(parts)),
+        ("features", FeatureUnion(parts, transformer_weights=weights)),
         ("clf", LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=5000, random_state=SEED)),
     ])
+
+
+def _fit_sklearn(build: Callable[[], Any]) -> Callable[[list[Example], list[dict[str, Any]]], Any]:
+    def fit(examples: list[Example], rows: list[dict[str, Any]]) -> Any:
+        model = build()
+        model.fit(rows, [e.y for e in examples])
+        # drop the fitted stop-word sets: introspection only, and they pickle in hash order
+        for _, part in model.named_steps["features"].transformer_list:
+            vec = part.steps[-1][1]
+            if hasattr(vec, "stop_words_"):
+                delattr(vec, "stop_words_")
+        return model
+
+    return fit
+
+
+def fit_textcat(examples: list[Example], rows: list[dict[str, Any]] | None = None, epochs: int = 8):
+    """spaCy's own trainable text classifier (bag of uni- and bigrams) over the raw sentence."""
+    import random
+
+    import spacy
+    from spacy.training import Example as SpacyExample
+    from spacy.util import fix_random_seed, minibatch
+
+    fix_random_seed(SEED)
+    nlp = spacy.blank("en")
+    textcat = nlp.add_pipe("textcat", config={"model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True,
+                                                          "ngram_size": 2, "no_output_layer": False}})
+    textcat.add_label("POS")
+    textcat.add_label("NEG")
+    data = [SpacyExample.from_dict(nlp.make_doc(e.text), {"cats": {"POS": float(e.y), "NEG": float(1 - e.y)}}) for e in examples]
+    optimizer = nlp.initialize(lambda: data)
+    rng = random.Random(SEED)
+    for _ in range(epochs):
+        rng.shuffle(data)
+        for batch in minibatch(data, size=32):
+            nlp.update(batch, sgd=optimizer, drop=0.2)
+    return nlp
+
+
+def _fit_ensemble(examples: list[Example], rows: list[dict[str, Any]]) -> Any:
+    return TaskModel(_fit_sklearn(_logreg)(examples, rows), fit_textcat(examples))
 
 
 ESTIMATORS: dict[str, EstimatorSpec] = {
     spec.name: spec
     for spec in (
-        EstimatorSpec("logreg-parse", "logistic regression over words, character n-grams and parse features", _logreg),
-        EstimatorSpec("logreg-words", "the same without parse features (ablation)", lambda: _logreg(parse=False)),
-        EstimatorSpec("logreg-parse-only", "parse features alone (ablation)", lambda: _logreg(words=False, chars=False)),
+        EstimatorSpec("ensemble", "mean of logreg-parse and spacy-textcat-bow probabilities", _fit_ensemble),
+        EstimatorSpec("logreg-parse", "logistic regression over words, character n-grams and parse features",
+                      lambda ex, rows: TaskModel(_fit_sklearn(_logreg)(ex, rows), None)),
+        EstimatorSpec("logreg-words", "logistic regression over words and character n-grams (no parse features)",
+                      lambda ex, rows: TaskModel(_fit_sklearn(lambda: _logreg(parse=False))(ex, rows), None)),
+        EstimatorSpec("logreg-parse-only", "logistic regression over parse features alone",
+                      lambda ex, rows: TaskModel(_fit_sklearn(lambda: _logreg(words=False, chars=False))(ex, rows), None)),
+        EstimatorSpec("spacy-textcat-bow", "spaCy textcat, bag-of-ngrams architecture, on the raw sentence",
+                      lambda ex, rows: TaskModel(None, fit_textcat(ex))),
     )
 }
-DEFAULT_ESTIMATOR = "logreg-parse"
+DEFAULT_ESTIMATOR = "ensemble"
 
 
 def featurize(examples: list[Example], nlp) -> list[dict[str, Any]]:
@@ -89,15 +143,8 @@ def make_nlp(base_model: str):
     return build_nlp(base_model)
 
 
-def fit(spec_name: str, rows: list[dict[str, Any]], y: list[int]):
-    model = ESTIMATORS[spec_name].build()
-    model.fit(rows, y)
-    # drop the fitted stop-word sets: they are only for introspection and pickle in hash order
-    for _, part in model.named_steps["features"].transformer_list:
-        vec = part.steps[-1][1]
-        if hasattr(vec, "stop_words_"):
-            delattr(vec, "stop_words_")
-    return model
+def fit(spec_name: str, examples: list[Example], rows: list[dict[str, Any]]) -> "TaskModel":
+    return ESTIMATORS[spec_name].fit(examples, rows)
 
 
 def library_versions(base_model: str, nlp=None) -> dict[str, str]:
@@ -122,14 +169,18 @@ def library_versions(base_model: str, nlp=None) -> dict[str, str]:
     return versions
 
 
-def write_model(model, folder: Path, meta: dict[str, Any]) -> None:
-    import joblib
+def write_model(model: "TaskModel", folder: Path, meta: dict[str, Any]) -> None:
+    """Save the parts of a TaskModel and a manifest with the sha256 of every file."""
+    import shutil
 
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "model.joblib"
-    joblib.dump(model, path, compress=3)
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    model.save(folder)
     meta = dict(meta)
-    meta["files"] = {"model.joblib": sha256_file(path)}
+    meta["files"] = {
+        str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MANIFEST
+    }
     (folder / MANIFEST).write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
 
 
@@ -142,8 +193,7 @@ def train_task(task: str, out_dir: Path, *, base_model: str, estimator: str = DE
     nlp = nlp or make_nlp(base_model)
     log(f"pmlint train: {task}: featurising {len(examples)} sentences")
     rows = featurize(examples, nlp)
-    y = [ex.y for ex in examples]
-    model = fit(estimator, rows, y)
+    model = fit(estimator, examples, rows)
     labels = ["blameless", "blame"] if task == "blame" else ["why", "what"]
     meta = {
         "name": task,

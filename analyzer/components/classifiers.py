@@ -1,0 +1,97 @@
+"""`pmlint_classifiers`: the trained blame and what-not-why classifiers, inside the pipeline.
+
+For every sentence it computes the features the models were trained on (analyzer/training/
+features.py), scores blame on every prose sentence and what-not-why on action-like sentences
+(items under Action items, or anything phrased as a future commitment), and stores
+`Doc._.classifier_scores = {"blame": [Score], "actions": [Score]}`. The engine's combiner
+(analyzer/classifiers.py) turns scores into findings next to the rule hits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..lexicon import default_lexicon
+from ..rules.agent import rewrite_sentence
+from .rules import FUTURE, section_at
+
+MIN_WORDS = 3  # fragments ("afternoon:", "Five whys") are not sentences the models were trained on
+
+
+@dataclass(frozen=True)
+class Score:
+    start: int  # doc-local char offsets of the sentence
+    end: int
+    p: float
+    cues: tuple[str, ...] = ()
+    suggestion: str = ""
+
+
+class ClassifierScorer:
+    def __init__(self, nlp: Language, models: dict, min_explain: float = 0.35) -> None:
+        self.models = models  # task -> analyzer.models.LoadedModel
+        self.min_explain = min_explain
+        self.nlp = nlp
+
+    def __call__(self, doc: Doc) -> Doc:
+        from ..training.features import featurize_doc
+
+        lexicon = doc._.pm_lexicon or default_lexicon()
+        offset = doc._.pm_offset
+        headings = [(h.title_start - offset, h.title_end - offset) for h in (doc._.pm_headings or [])]
+        sentences = [
+            (sent, row) for sent, row in featurize_doc(doc, lexicon)
+            if not any(a <= sent.start_char and sent.end_char <= b for a, b in headings)
+            and sum(1 for t in sent if t.is_alpha) >= MIN_WORDS
+        ]
+        scores: dict[str, list[Score]] = {"blame": [], "actions": []}
+        self._matches = None
+        for task, model in self.models.items():
+            if task == "actions":
+                chosen = [(s, r) for s, r in sentences
+                          if section_at(doc, s.start_char) == "action_items" or FUTURE.search(s.text)]
+            else:
+                chosen = sentences
+            if not chosen:
+                continue
+            probs = model.model.predict_proba([s.text for s, _ in chosen], [r for _, r in chosen])
+            for (sent, row), p in zip(chosen, probs):
+                cues: tuple[str, ...] = ()
+                suggestion = ""
+                if p >= self.min_explain:
+                    cues = tuple(model.model.explain(row))
+                    if task == "blame":
+                        suggestion = rewrite_sentence(sent, lexicon)
+                    else:
+                        suggestion = self._action_suggestion(doc, sent)
+                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion))
+        doc._.classifier_scores = scores
+        return doc
+
+    def _action_suggestion(self, doc: Doc, sent) -> str:
+        """The systemic version from the what-not-why rule's pattern data, when one matches."""
+        if "pmlint_rules" not in self.nlp.pipe_names:
+            return ""
+        runner = self.nlp.get_pipe("pmlint_rules")
+        if self._matches is None:  # once per document, only when an action sentence is flagged
+            self._matches = runner.matcher(doc)
+        for match_id, s, e in self._matches:
+            key = doc.vocab.strings[match_id]
+            if key in runner.pattern_suggestion and sent.start <= s < sent.end:
+                return runner.pattern_suggestion[key]
+        return ""
+
+
+@Language.factory(
+    "pmlint_classifiers",
+    default_config={"models_dir": None, "tasks": ["blame", "actions"]},
+    assigns=["doc._.classifier_scores"],
+    requires=["doc.sents", "doc._.rule_hits"],
+)
+def make_classifier_scorer(nlp: Language, name: str, models_dir: str | None, tasks: list[str]) -> ClassifierScorer:
+    from ..models import load_model
+
+    return ClassifierScorer(nlp, {task: load_model(task, models_dir) for task in tasks})
