@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -80,16 +81,47 @@ def cmd_app(args: argparse.Namespace) -> ExitStatus:
         )
         print(f"pmlint: starting the app on http://{args.address}:{args.port} (Ctrl+C to stop)", file=sys.stderr, flush=True)
         proc = subprocess.Popen(cmd, env=env)
-        try:
-            status = proc.wait()
-        except KeyboardInterrupt:
-            proc.terminate()
+        with _forward_sigterm(proc):
             try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            return ExitStatus.OK
-    return ExitStatus.OK if status in (0, -2, 130) else ExitStatus.ERROR
+                status = proc.wait()
+            except KeyboardInterrupt:
+                _stop(proc)
+                return ExitStatus.OK
+    return ExitStatus.OK if status in _STOPPED else ExitStatus.ERROR
+
+
+_STOPPED = (0, -signal.SIGINT, -signal.SIGTERM, 128 + signal.SIGINT, 128 + signal.SIGTERM)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+class _forward_sigterm:
+    """While Streamlit runs, a SIGTERM to `pmlint app` (a service manager, a container stop, a
+    test) stops Streamlit too instead of leaving it running without its parent."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.proc = proc
+        self.previous = None
+
+    def _handler(self, signum: int, frame: object) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+
+    def __enter__(self) -> None:
+        try:
+            self.previous = signal.signal(signal.SIGTERM, self._handler)
+        except ValueError:  # not the main thread: nothing to forward from
+            self.previous = None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
 
 
 __all__ = ["register", "cmd_app", "streamlit_command"]

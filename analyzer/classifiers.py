@@ -11,7 +11,10 @@ scores into findings next to the rule hits:
 - a rule hit the classifier does not confirm stays `source: rule`, and its explanation notes
   the classifier's probability.
 
-Thresholds come from config (`classifiers.blame_threshold`, `classifiers.action_threshold`).
+A rule hit counts as confirmed at the model's own decision threshold (0.5, in its manifest). A
+sentence no rule flagged becomes a finding only at the stricter thresholds in config
+(`classifiers.blame_threshold`, `classifiers.action_threshold`): in real documents blame is rare,
+so a classifier-only flag needs more evidence than the balanced training data suggests.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ GENERIC_ACTION = ("Turn this into a mechanism that removes the class of failure:
 class ClassifierCombiner:
     name = "classifiers"
 
+    def __init__(self, confirm: dict[str, float]) -> None:
+        self.confirm = confirm  # the models' own decision thresholds (from their manifests)
+
     def combine(self, hits: list[Any], docs: Sequence[Doc], ctx: Any, config: Any) -> list[Any]:
         from .checks import Hit
 
@@ -51,12 +57,12 @@ class ClassifierCombiner:
                     cues = "; ".join(sc.cues)
                     if inside:
                         for i in inside:
-                            if sc.p >= threshold:
+                            if sc.p >= self.confirm.get(task, 0.5):
                                 note = f"classifier agrees (p={sc.p:.2f}{': ' + cues if cues else ''})"
                                 out[i] = replace(out[i], source="both", confidence=sc.p,
                                                  explanation=f"{out[i].explanation}; {note}".strip("; "))
                             else:
-                                note = f"classifier p={sc.p:.2f}, below its threshold"
+                                note = f"classifier does not confirm it (p={sc.p:.2f})"
                                 out[i] = replace(out[i], explanation=f"{out[i].explanation}; {note}".strip("; "))
                     elif sc.p >= threshold:
                         text = " ".join(ctx.text[start:end].split())
@@ -94,4 +100,5 @@ def load_classifiers(config: Any, nlp: Any) -> list[ClassifierCombiner]:
             if isinstance(cause, ModelIntegrityError):
                 raise cause from None
             raise
-    return [ClassifierCombiner()]
+    models = nlp.get_pipe("pmlint_classifiers").models
+    return [ClassifierCombiner({task: m.threshold for task, m in models.items()})]

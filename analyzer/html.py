@@ -20,7 +20,6 @@ _BLOCK = frozenset(
      "figure", "figcaption", "header", "footer", "aside", "hr", "address", "details", "summary"}
 )
 _HEADINGS = {f"h{i}": i for i in range(1, 7)}
-_VOID = frozenset({"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"})
 
 
 class _TextExtractor(HTMLParser):
@@ -34,6 +33,7 @@ class _TextExtractor(HTMLParser):
         self.pre = 0
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
+        self.in_item = 0  # inside <li>: paragraphs in a list item stay in the item
 
     # ----------------------------------------------------------- structure
     def _flush(self, prefix: str = "") -> None:
@@ -53,19 +53,22 @@ class _TextExtractor(HTMLParser):
             self.in_title = True
             return
         if tag in _SKIP:
-            if tag not in _VOID:
-                self.skip_depth += 1
+            self.skip_depth += 1
             return
         if self.skip_depth:
             return
-        if tag in _HEADINGS or tag in _BLOCK:
+        if (tag in _HEADINGS or tag in _BLOCK) and not self.in_item:
             self._break()
         if tag == "pre":
             self.pre += 1
         elif tag == "li":
             self._flush()
+            self.in_item += 1
         elif tag == "br":
-            self._flush()
+            if self.in_item:
+                self.current.append(" ")
+            else:
+                self._flush()
         elif tag == "tr":
             self._flush()
             self.row = []
@@ -85,6 +88,7 @@ class _TextExtractor(HTMLParser):
             self._flush("#" * _HEADINGS[tag] + " ")
             self.lines.append("")
         elif tag == "li":
+            self.in_item = max(0, self.in_item - 1)
             self._flush("- ")
         elif tag in ("td", "th") and self.cell is not None and self.row is not None:
             self.row.append(" ".join("".join(self.cell).split()).replace("|", "/"))
@@ -94,9 +98,12 @@ class _TextExtractor(HTMLParser):
                 self.lines.append("| " + " | ".join(self.row) + " |")
             self.row = None
         elif tag in _BLOCK:
+            if not self.in_item:
+                self._break()  # a <pre> is flushed while still marked preformatted
+            else:
+                self.current.append(" ")
             if tag == "pre":
                 self.pre = max(0, self.pre - 1)
-            self._break()
 
     def handle_data(self, data: str) -> None:
         if self.in_title:

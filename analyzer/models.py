@@ -1,14 +1,17 @@
 """The one loader for trained artifacts: every model directory carries a manifest.
 
-    models/<name>/model.joblib   a scikit-learn Pipeline (vectorisers included), and/or
+    models/<name>/model.joblib   the fitted scikit-learn Pipeline (vectorisers included)
+    models/<name>/linear/        the same linear model exported as plain data (JSON + .npy)
     models/<name>/textcat/       a spaCy pipeline saved with nlp.to_disk (a trained textcat)
-    models/<name>/meta.yaml      version, task, labels, estimator, data hash, library versions,
-                                 metrics, threshold, and the sha256 of every file
+    models/<name>/meta.yaml      format, version, task, labels, estimator, data hash, library
+                                 versions, metrics, threshold, and the sha256 of every file
 
-`load_model` refuses a model whose files do not match their recorded hashes, or that was
-trained with another scikit-learn minor version, with a message that says how to fix it. A
-joblib file is executable code: only load models from the directory pmlint ships or one your
-configuration names (`classifiers.models_dir`), never from a path that came with a document.
+`load_model` refuses a model whose files do not match their recorded hashes with a message that
+says how to fix it. At run time pmlint reads the plain-data export, never the pickle; only
+`load_model(..., sklearn=True)` unpickles model.joblib (and then also requires the scikit-learn
+minor version it was trained with). A joblib file is executable code: only load models from the
+directory pmlint ships or one your configuration names (`classifiers.models_dir`), never from a
+path that came with a document.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import yaml
 from .errors import ModelIntegrityError
 
 MANIFEST = "meta.yaml"
+MODEL_FORMAT = 2  # 2: model.joblib + linear/ export + textcat/
 
 
 def default_models_dir() -> Path | None:
@@ -82,7 +86,10 @@ class TaskModel:
     def predict_proba(self, texts: list[str], rows: list[dict[str, Any]]) -> list[float]:
         parts = []
         if self.linear is not None and rows:
-            parts.append([float(p) for p in self.linear.predict_proba(rows)[:, 1]])
+            if hasattr(self.linear, "named_steps"):  # a scikit-learn pipeline (training, tests)
+                parts.append([float(p) for p in self.linear.predict_proba(rows)[:, 1]])
+            else:  # the exported LinearTextModel (run time)
+                parts.append(self.linear.predict_proba(rows))
         if self.textcat is not None and texts:
             parts.append([float(d.cats.get("POS", 0.0)) for d in self.textcat.pipe(texts, batch_size=256)])
         if not parts:
@@ -91,23 +98,13 @@ class TaskModel:
 
     def explain(self, row: dict[str, Any], k: int = 3) -> list[str]:
         """The features that pushed this row towards the positive class the most, in words."""
-        if self.linear is None:
+        if self.linear is None or not hasattr(self.linear, "contributions"):
             return []
-        features = self.linear.named_steps["features"]
-        clf = self.linear.named_steps["clf"]
-        if self._names is None:
-            self._names = [
-                f"{block}__{name}"
-                for block, part in features.transformer_list
-                for name in part.steps[-1][1].get_feature_names_out()
-            ]
-        x = features.transform([row]).tocsr()
-        contrib = sorted(((x.data[i] * clf.coef_[0][j], j) for i, j in enumerate(x.indices)), reverse=True)
         cues: list[str] = []
-        for value, j in contrib:
+        for value, full in self.linear.contributions(row):
             if value <= 0 or len(cues) >= k:
                 break
-            block, _, name = self._names[j].partition("__")
+            block, _, name = full.partition("__")
             if block == "chars":
                 continue
             if block == "parse":
@@ -115,7 +112,7 @@ class TaskModel:
                                                f"context: {name.split('=', 1)[1].lower()}" if name.startswith("context=") else
                                                f"tone word \"{name.split('=', 1)[1]}\"" if name.startswith("tone=") else name)
             else:
-                cue = f"the words \"{name.split('__', 1)[-1]}\""
+                cue = f"the words \"{name}\""
             if cue not in cues:
                 cues.append(cue)
         return cues
@@ -123,18 +120,27 @@ class TaskModel:
     def save(self, folder: Path) -> None:
         import joblib
 
+        from .linear import LinearTextModel
+
         if self.linear is not None:
             joblib.dump(self.linear, folder / "model.joblib", compress=3)
+            LinearTextModel.export(self.linear, folder / "linear")
         if self.textcat is not None:
             self.textcat.to_disk(folder / "textcat")
 
     @classmethod
-    def load(cls, folder: Path) -> "TaskModel":
+    def load(cls, folder: Path, *, sklearn: bool = False) -> "TaskModel":
+        """The run-time form (exported linear model, no unpickling), or with `sklearn=True` the
+        fitted scikit-learn pipeline from model.joblib (provenance, tests)."""
         linear = textcat = None
-        if (folder / "model.joblib").is_file():
+        if sklearn and (folder / "model.joblib").is_file():
             import joblib
 
             linear = joblib.load(folder / "model.joblib")
+        elif (folder / "linear" / "model.json").is_file():
+            from .linear import LinearTextModel
+
+            linear = LinearTextModel.load(folder / "linear")
         if (folder / "textcat").is_dir():
             import spacy
 
@@ -180,6 +186,11 @@ def verify(folder: Path) -> dict[str, Any]:
                 f"{path}: sha256 {actual[:12]}... does not match the manifest ({expected[:12]}...); "
                 "the file was changed after training. Refusing to load it; retrain with `pmlint train`."
             )
+    return meta
+
+
+def check_sklearn_version(folder: Path, meta: dict[str, Any]) -> None:
+    """Unpickling model.joblib needs the scikit-learn minor version it was trained with."""
     import sklearn
 
     trained = str(meta["library_versions"].get("scikit-learn", ""))
@@ -188,13 +199,16 @@ def verify(folder: Path) -> dict[str, Any]:
             f"{folder}: trained with scikit-learn {trained}, but {sklearn.__version__} is installed; "
             "install the version in pyproject.toml or retrain with `pmlint train`"
         )
-    return meta
 
 
-def load_model(name: str, models_dir: str | Path | None = None) -> LoadedModel:
+def load_model(name: str, models_dir: str | Path | None = None, *, sklearn: bool = False) -> LoadedModel:
     base = Path(models_dir) if models_dir else default_models_dir()
     if base is None:
         raise ModelIntegrityError("no models directory: set classifiers.models_dir or run `pmlint train`")
     folder = base / name
     meta = verify(folder)
-    return LoadedModel(name, meta, TaskModel.load(folder))
+    if meta.get("format", 1) != MODEL_FORMAT:
+        raise ModelIntegrityError(f"{folder}: model format {meta.get('format')} is not {MODEL_FORMAT}; retrain with `pmlint train`")
+    if sklearn:
+        check_sklearn_version(folder, meta)
+    return LoadedModel(name, meta, TaskModel.load(folder, sklearn=sklearn))

@@ -167,6 +167,18 @@ def score_penalties(report: Report, config: Config) -> list[tuple[str, int, int]
     return sorted((o for o in out if o[2] > 0), key=lambda o: (-o[2], o[0]))
 
 
+_MODEL_LABELS = {"blame": "blame (model)", "action": "what, not why (model)"}
+
+
+def rule_label(rule: str) -> str:
+    """A rule name for people: `blame.human-error` -> `human error`; `action.classifier` -> `what,
+    not why (model)`."""
+    family, _, name = rule.partition(".")
+    if name == "classifier":
+        return _MODEL_LABELS.get(family, f"{family} (model)")
+    return name.replace("-", " ") or rule
+
+
 def biggest_lift(report: Report, config: Config) -> str:
     """One line on what would raise the score most (Markdown; user text escaped)."""
     penalties = score_penalties(report, config)
@@ -178,11 +190,11 @@ def biggest_lift(report: Report, config: Config) -> str:
         titles = [section_title(s) for s in missing_sections(report, config)] or ["the missing sections"]
         action = f"add the missing section{plural} ({', '.join(titles)})"
     elif rule.startswith("blame."):
-        action = f"rephrase the {n} “{rule.split('.', 1)[1].replace('-', ' ')}” passage{plural} around the system, not the person"
+        action = f"rephrase {n} passage{plural} flagged as “{rule_label(rule)}” around the system, not the person"
     elif rule.startswith(("action.", "whys.")):
-        action = f"take the {n} “{rule.split('.', 1)[1].replace('-', ' ')}” finding{plural} one level deeper, to a systemic fix"
+        action = f"take {n} conclusion{plural} flagged as “{rule_label(rule)}” one level deeper, to a systemic fix"
     else:
-        action = f"resolve the {n} “{rule}” finding{plural}"
+        action = f"resolve {n} “{rule_label(rule)}” finding{plural}"
     return f"**What would raise it most:** {action} — worth up to **{points} points**."
 
 
@@ -202,7 +214,8 @@ def _card_body(n: int, f: Finding) -> str:
     if cue:
         parts.append(f'<div class="pm-meta"><b>Cue:</b> {e(cue)}</div>')
     if f.confidence is not None:
-        parts.append(f'<div class="pm-meta"><b>Confidence:</b> {f.confidence:.0%} (model: {e(f.source)})</div>')
+        how = {"both": "rule and model agree", "classifier": "model score"}.get(f.source, e(f.source))
+        parts.append(f'<div class="pm-meta"><b>Confidence:</b> {f.confidence:.0%} ({how})</div>')
     else:
         parts.append('<div class="pm-meta"><b>Confidence:</b> rule match (no model score)</div>')
     if f.quoted:

@@ -7,7 +7,9 @@ archive test run the real pipeline. Widgets are found by key.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -419,15 +421,26 @@ def test_pmlint_app_serves_the_app(app_env):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "analyzer", "app", "--headless", "--port", str(port), "--address", "127.0.0.1"],
-        cwd=app_env, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=app_env, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
+    url = f"http://127.0.0.1:{port}"
     try:
-        wait_healthy(f"http://127.0.0.1:{port}", proc)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+        wait_healthy(url, proc)
+        with urllib.request.urlopen(f"{url}/", timeout=5) as r:
             assert r.status == 200 and b"<div id=\"root\">" in r.read()
-    finally:
+        # SIGTERM to `pmlint app` stops Streamlit as well: the port is free again
         proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        assert proc.wait(timeout=20) == ExitStatus.OK
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+            except OSError:
+                break
+            time.sleep(0.3)
+        else:
+            raise AssertionError("streamlit kept running after pmlint app was stopped")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)  # this test's own process group: nothing survives it
+        proc.wait(timeout=5)

@@ -214,9 +214,15 @@ def test_archive_page(page, tmp_path):
         timeout=30_000,
     )
     button.click()
-    page.get_by_role("heading", name="Recurring causes").wait_for(timeout=240_000)
-    table = page.locator('[data-testid="stDataFrame"]').first
-    table.wait_for(state="visible", timeout=30_000)
+    try:
+        page.get_by_role("heading", name="Recurring causes", exact=True).wait_for(timeout=240_000)
+        table = page.locator('[data-testid="stDataFrame"]').first
+        table.wait_for(state="attached", timeout=30_000)
+        table.scroll_into_view_if_needed()
+        assert table.is_visible()
+    except Exception:
+        page.screenshot(path=str(tmp_path / "archive-page-failure.png"))
+        raise
     assert page.get_by_text("Documents", exact=True).first.is_visible()
     page.wait_for_timeout(1500)  # charts draw after the data arrives
     save(page, "archive-page.png", tmp_path, top='[data-testid="stMetric"]', height=2000)

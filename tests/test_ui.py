@@ -276,3 +276,9 @@ def test_packaged_example_matches_the_repository_example():
         pytest.skip("analyzer/data/example-draft.md is not packaged yet: the example button needs it on a fresh install")
     root = ui.Path(__file__).resolve().parents[1]
     assert packaged.read_text(encoding="utf-8") == (root / ui.EXAMPLE_FALLBACK).read_text(encoding="utf-8")
+
+
+def test_rule_labels_for_people():
+    assert ui.rule_label("blame.human-error") == "human error"
+    assert ui.rule_label("action.classifier") == "what, not why (model)"
+    assert ui.rule_label("blame.classifier") == "blame (model)"

@@ -41,7 +41,11 @@ class ClassifierScorer:
 
         lexicon = doc._.pm_lexicon or default_lexicon()
         offset = doc._.pm_offset
+        # headings and table header cells are labels, not sentences
         headings = [(h.title_start - offset, h.title_end - offset) for h in (doc._.pm_headings or [])]
+        document = doc._.pm_document
+        if document is not None:
+            headings += [(b.start - offset, b.end - offset) for b in document.blocks if b.kind == "table_cell" and b.row == 0]
         sentences = [
             (sent, row) for sent, row in featurize_doc(doc, lexicon)
             if not any(a <= sent.start_char and sent.end_char <= b for a, b in headings)

@@ -60,6 +60,8 @@ def cmd_evaluate(args: argparse.Namespace) -> ExitStatus:
             return ExitStatus.USAGE
         return cmd_evaluate_clusters(args)
     config = config_from_args(args, search_from=".")
+    if args.test_file:
+        return _evaluate_shipped(args, config)
     designs = tuple(args.designs.split(",")) if args.designs else tuple(ESTIMATORS)
     unknown = [d for d in designs if d not in ESTIMATORS]
     if unknown:
@@ -78,6 +80,39 @@ def cmd_evaluate(args: argparse.Namespace) -> ExitStatus:
         print(json.dumps(results, indent=2))
     else:
         print("\n".join(format_result(r) for r in results))
+    return ExitStatus.OK
+
+
+def _evaluate_shipped(args: argparse.Namespace, config) -> ExitStatus:
+    """Score the shipped models on an external labelled file (e.g. an independent test set)."""
+    from ..models import load_model
+    from .data import Example
+    from .evaluate import keyword_baseline, score
+    from .train import featurize, make_nlp
+
+    if args.task == "all":
+        _log("pmlint evaluate --test-file: name the task with --task blame or --task actions")
+        return ExitStatus.USAGE
+    examples = []
+    for n, line in enumerate(Path(args.test_file).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            examples.append(Example(" ".join(str(row["text"]).split()), row["label"], row.get("kind", ""),
+                                    row.get("domain", ""), row.get("voice", ""), row.get("group", ""), "test-file"))
+        except (json.JSONDecodeError, KeyError) as exc:
+            _log(f"pmlint evaluate: {args.test_file}:{n}: expected JSON with 'text' and 'label' ({exc})")
+            return ExitStatus.USAGE
+    model = load_model(args.task, config["classifiers"]["models_dir"])
+    rows = featurize(examples, make_nlp(config.base_model))
+    proba = model.model.predict_proba([e.text for e in examples], rows)
+    result = {
+        "task": args.task, "file": args.test_file, "examples": len(examples), "threshold": model.threshold,
+        "model": score("shipped model", examples, [int(p >= model.threshold) for p in proba]).to_dict(),
+        "keyword-baseline": score("keyword-baseline", examples, keyword_baseline(args.task, examples)).to_dict(),
+    }
+    print(json.dumps(result, indent=2))
     return ExitStatus.OK
 
 
@@ -100,6 +135,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--designs", help="comma-separated designs (default: all in the registry)")
     p.add_argument("--data", help="data directory (default: the repository's data/)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--test-file", help="score the shipped model on a labelled JSONL file ({text, label[, kind]}) instead")
     p.add_argument("--clusters", action="store_true", help="evaluate archive clustering instead (see the archive docs)")
     _common(p)
     p.set_defaults(func=cmd_evaluate)

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import yaml
 
-from ..models import MANIFEST, TaskModel, sha256_file
+from ..models import MANIFEST, MODEL_FORMAT, TaskModel, sha256_file
 from .data import Example, data_hash, load_task
 from .features import featurize_doc, get_feats, get_text
 
@@ -197,6 +197,7 @@ def train_task(task: str, out_dir: Path, *, base_model: str, estimator: str = DE
     labels = ["blameless", "blame"] if task == "blame" else ["why", "what"]
     meta = {
         "name": task,
+        "format": MODEL_FORMAT,
         "version": MODEL_VERSION,
         "task": task,
         "labels": labels,
