@@ -94,10 +94,9 @@ def _models_dir(config: Config) -> Path | None:
     configured = config["classifiers"].get("models_dir")
     if configured:
         return Path(configured)
-    import analyzer
+    from .models import default_models_dir
 
-    shipped = Path(analyzer.__file__).resolve().parent.parent / "models"  # an editable/source install
-    return shipped if shipped.is_dir() else None
+    return default_models_dir()
 
 
 # ----------------------------------------------------------------- store

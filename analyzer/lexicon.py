@@ -75,6 +75,7 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
         and len(text) > 1
         and text[0].isupper()
         and text[1:].islower()
+        and not _in_proper_name_run(token)
     ):
         return "person"
     lemma = token.lemma_.lower()
@@ -85,6 +86,16 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
     if token.pos_ == "NOUN" and lemma in lex.teams:
         return "team"
     return None
+
+
+def _in_proper_name_run(token: Token) -> bool:
+    """Part of a run of capitalised proper nouns that NER did not call a person ("Sydney
+    Region", "Storage Engineering"): a place, product or team name, not a person."""
+    doc = token.doc
+    for j in (token.i - 1, token.i + 1):
+        if 0 <= j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and doc[j].ent_type_ != "PERSON":
+            return True
+    return False
 
 
 def register_token_extensions() -> None:

@@ -109,6 +109,7 @@ def scores(assign: np.ndarray, vectors: np.ndarray, labelled: list[int], primary
            schemes: list[str]) -> dict:
     pred = assign[labelled]
     out = {
+        "largest_cluster": int(np.bincount(assign).max()),
         "nmi": normalized_mutual_info_score(primary, pred),
         "ari": adjusted_rand_score(primary, pred),
         "p@5": precision_at(vectors, labelled, cats),
@@ -178,11 +179,11 @@ def main(argv: list[str] | None = None) -> int:
         "labels": [(c.label, c.size, c.missing_guardrail) for c in result.clusters],
     }
     print(f"{len(docs)} texts ({len(labelled)} labelled), k = {result.k} (silhouette), seed {args.seed}\n")
-    print("| method | NMI within scheme | ARI within scheme | NMI pooled | ARI pooled | precision@5 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| method | NMI within scheme | ARI within scheme | NMI pooled | ARI pooled | precision@5 | largest cluster |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, key in (("pmlint (cause text, LSA, k-means)", "pmlint"), ("baseline (whole-text TF-IDF, k-means)", "baseline")):
         f = figures[key]
-        print(f"| {name} | {f['scheme_nmi']:.3f} | {f['scheme_ari']:.3f} | {f['nmi']:.3f} | {f['ari']:.3f} | {f['p@5']:.3f} |")
+        print(f"| {name} | {f['scheme_nmi']:.3f} | {f['scheme_ari']:.3f} | {f['nmi']:.3f} | {f['ari']:.3f} | {f['p@5']:.3f} | {f['largest_cluster']} |")
     print("\nper scheme (NMI / ARI): pmlint | baseline")
     for s, v in figures["pmlint"]["per_scheme"].items():
         b = figures["baseline"]["per_scheme"][s]

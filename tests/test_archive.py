@@ -326,3 +326,23 @@ def test_score_a_corpus_sample(corpus_dir: Path, tmp_path: Path):
     assert result.analysed == 18 and result.failed == 0
     assert all(r["title"] for r in result.rows)
 
+
+
+def test_progress_bar_draws_only_on_a_terminal():
+    import io
+
+    from analyzer.archive_cli import ProgressBar
+
+    quiet = io.StringIO()
+    bar = ProgressBar(quiet)  # a StringIO is not a terminal
+    bar(1, 10)
+    bar.close()
+    assert quiet.getvalue() == ""
+    shown = io.StringIO()
+    bar = ProgressBar(shown, enabled=True)
+    bar(2, 10)
+    time.sleep(0.01)
+    bar(6, 10)
+    assert "6/10" in shown.getvalue() and "docs/s" in shown.getvalue() and "ETA" in shown.getvalue()
+    bar.close()
+    assert shown.getvalue().endswith("\r")
