@@ -307,14 +307,7 @@ def parse(text: str) -> Document:
             te = ts + len(title.rstrip())
             blank(ls, ls + bm.end())
             chars[ts:te] = list(text[ts:te])
-            rest_start = ls + bm.end()
-            doc.headings.append(HeadingCandidate(ts, te, 7, "bold", ls, rest_start))
-            doc.blocks.append(Block(HEADING, ts, te, quoted=quoted))
-            if text[rest_start:le].strip():
-                s = _first_nonspace(chars, rest_start, le)
-                e = _last_nonspace(chars, rest_start, le)
-                if s is not None and e is not None:
-                    doc.blocks.append(Block(PARAGRAPH, s, e + 1, quoted=quoted))
+            _inline_heading(doc, chars, "bold", ts, te, ls, ls + bm.end(), le, quoted)
             i += 1
             prev_kind = "heading"
             continue
@@ -359,15 +352,8 @@ def parse(text: str) -> Document:
             title = lab.group(1)
             ts = ls + line.index(title)
             te = ts + len(title)
-            rest_start = ls + lab.end()
-            doc.headings.append(HeadingCandidate(ts, te, 7, "label", ls, rest_start))
             blank(te, te + 1)  # the colon
-            doc.blocks.append(Block(HEADING, ts, te, quoted=quoted))
-            if text[rest_start:le].strip():
-                s = _first_nonspace(chars, rest_start, le)
-                e = _last_nonspace(chars, rest_start, le)
-                if s is not None and e is not None:
-                    doc.blocks.append(Block(PARAGRAPH, s, e + 1, quoted=quoted))
+            _inline_heading(doc, chars, "label", ts, te, ls, ls + lab.end(), le, quoted)
             i += 1
             prev_kind = "heading"
             continue
@@ -387,6 +373,17 @@ def parse(text: str) -> Document:
     doc.blocks.sort(key=lambda b: b.start)
     doc.headings.sort(key=lambda h: h.title_start)
     return doc
+
+
+def _inline_heading(doc: Document, chars: list[str], style: str, ts: int, te: int, line_start: int,
+                    rest_start: int, line_end: int, quoted: bool) -> None:
+    """A weak heading whose body may start on the same line (`**Impact:** 30% of users ...`)."""
+    doc.headings.append(HeadingCandidate(ts, te, 7, style, line_start, rest_start))
+    doc.blocks.append(Block(HEADING, ts, te, quoted=quoted))
+    s = _first_nonspace(chars, rest_start, line_end)
+    e = _last_nonspace(chars, rest_start, line_end)
+    if s is not None and e is not None:
+        doc.blocks.append(Block(PARAGRAPH, s, e + 1, quoted=quoted))
 
 
 def _looks_like_title(title: str) -> bool:

@@ -14,28 +14,12 @@ import pytest
 import yaml
 
 from analyzer import analyze
+from analyzer.sections import CANONICAL_SECTIONS as ALL_SECTIONS
 from analyzer.sections import default_classifier
 
 DATA_FILE = Path(__file__).parent / "data" / "heading_variants.yaml"
 
-CANONICAL_SECTIONS = frozenset(
-    {
-        "summary",
-        "impact",
-        "timeline",
-        "root_cause",
-        "five_whys",
-        "contributing_factors",
-        "action_items",
-        "lessons_learned",
-        "detection",
-        "resolution",
-        "cost_of_incident",
-        "model_metadata",
-        "feature_drift_analysis",
-        "data_quality_thresholds",
-    }
-)
+CANONICAL_SECTIONS = frozenset(ALL_SECTIONS)
 
 
 def _load() -> dict:
