@@ -7,7 +7,10 @@ scores into findings next to the rule hits:
   its rule and becomes `source: both`, with the classifier's probability as `confidence`;
 - a sentence only the classifier flags becomes `blame.classifier` (PM110) or
   `action.classifier` (PM210), `source: classifier`, with the cues that drove the score as its
-  explanation and a rewrite of that sentence (blame) or the systemic version (actions);
+  explanation and a rewrite of that sentence (blame) or the systemic version (actions). A
+  classifier-only blame finding also needs a human in the sentence (a name, a role, a team, or a
+  word such as "someone" or "they"): blame is about someone, and on real documents the model's
+  confident flags on sentences about systems alone were false alarms (models/README.md);
 - a rule hit the classifier does not confirm stays `source: rule`, and its explanation notes
   the classifier's probability.
 
@@ -64,7 +67,7 @@ class ClassifierCombiner:
                             else:
                                 note = f"classifier does not confirm it (p={sc.p:.2f})"
                                 out[i] = replace(out[i], explanation=f"{out[i].explanation}; {note}".strip("; "))
-                    elif sc.p >= threshold:
+                    elif sc.p >= threshold and (task != "blame" or sc.human):
                         text = " ".join(ctx.text[start:end].split())
                         out.append(Hit(
                             code, start, end,

@@ -8,7 +8,7 @@ The method, in four steps (docs/archive.md has the reasons and the evaluation):
    ("Alleged deployer: acme", "Source: <url>") are dropped first.
 2. **Surface removed.** URLs, host and file names, numbers, dates and times are cut. Proper nouns
    are learnt from the archive itself: a word written capitalised in mid-sentence at least
-   `PROPER_RATIO` of the time, or capitalised and never in lower case (company, product, service
+   `PROPER_RATIO` of the time, or capitalised 3+ times and never in lower case (company, product, service
    and people's names). They go, with months, time zones, vendor names (`SURFACE_WORDS`) and the
    words every incident report uses (`INCIDENT_WORDS`). What is left are the cause words.
 3. **Vectors.** TF-IDF over contiguous 1-3-word phrases of cause words (sublinear tf; a phrase
@@ -202,8 +202,8 @@ def _raw_tokens(text: str) -> list[tuple[str, bool]]:
 
 def proper_nouns(token_lists: Iterable[list[tuple[str, bool]]], ratio: float = PROPER_RATIO) -> frozenset[str]:
     """Lower-cased words the archive treats as names (companies, products, services, people):
-    written capitalised in mid-sentence at least `ratio` of the time, or capitalised at least
-    twice and never in lower case. Acronyms (DNS, BGP) are kept. Takes `_raw_tokens` lists."""
+    written capitalised in mid-sentence at least `ratio` of the time, or capitalised three times
+    or more (sentence starts and titles included) and never in lower case. Acronyms (DNS, BGP) are kept. Takes `_raw_tokens` lists."""
     capital: Counter[str] = Counter()  # capitalised in mid-sentence
     anywhere: Counter[str] = Counter()  # capitalised, sentence starts and titles included
     lower: Counter[str] = Counter()
@@ -220,7 +220,7 @@ def proper_nouns(token_lists: Iterable[list[tuple[str, bool]]], ratio: float = P
                 lower[tok] += 1
     return frozenset(
         w for w, c in anywhere.items()
-        if (capital[w] >= 2 and capital[w] >= ratio * (capital[w] + lower[w])) or (c >= 2 and not lower[w])
+        if (capital[w] >= 2 and capital[w] >= ratio * (capital[w] + lower[w])) or (c >= 3 and not lower[w])
     )
 
 

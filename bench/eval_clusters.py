@@ -18,7 +18,8 @@ scored. Labels of different schemes never coincide (they carry the scheme's name
 - precision@5 of `similar`: for every labelled text, its five nearest other labelled texts; a
   neighbour counts when it shares a category.
 
-Methods, in the same run and with the same k (the one `cluster` chooses):
+k-means depends on its seed, so both methods run with each of five seeds and the figures are the
+mean and standard deviation. Methods, in the same run and with the same k (the one `cluster` chooses):
 - pmlint: cause text, surface removed, TF-IDF 1-3-grams, LSA, k-means (analyzer.clustering).
 - baseline: TF-IDF over the whole text (English stop words, sublinear tf, min_df=2) + k-means.
 """
@@ -135,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--store", type=Path, help="facts store (default: a temporary file)")
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4],
+                    help="k-means seeds; figures are the mean (and sd) over them, labels from the first")
     ap.add_argument("--k", type=int, help="number of clusters (default: chosen by pmlint)")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--labels", type=int, default=10, help="cluster labels to print")
@@ -153,43 +155,54 @@ def main(argv: list[str] | None = None) -> int:
     docs = [d for d in docs if Path(d.path).relative_to(args.corpus).as_posix() not in duplicates]
     rel = [Path(d.path).relative_to(args.corpus).as_posix() for d in docs]
 
-    t0 = time.perf_counter()
-    space = CauseSpace(docs, seed=args.seed)
-    result = cluster_documents(docs, seed=args.seed, k=args.k, space=space)
-    t_cluster = time.perf_counter() - t0
-    ours = np.array([result.assignments[d.path] for d in docs])
-
+    rel_labelled = [i for i, r in enumerate(rel) if r in labels]
+    primary = [labels[rel[i]]["categories"][0] for i in rel_labelled]
+    cats = [set(labels[rel[i]]["categories"]) for i in rel_labelled]
+    schemes = [labels[rel[i]]["scheme"] for i in rel_labelled]
     texts = [Path(d.path).read_text(encoding="utf-8") for d in docs]
     base_tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2).fit_transform(texts)
-    base = KMeans(n_clusters=result.k, n_init=10, random_state=args.seed).fit_predict(base_tfidf)
     base_vectors = normalize(base_tfidf).toarray().astype(np.float32)
 
-    labelled = [i for i, r in enumerate(rel) if r in labels]
-    primary = [labels[rel[i]]["categories"][0] for i in labelled]
-    cats = [set(labels[rel[i]]["categories"]) for i in labelled]
-    schemes = [labels[rel[i]]["scheme"] for i in labelled]
+    runs: dict[str, list[dict]] = {"pmlint": [], "baseline": []}
+    first = None
+    t_cluster = []
+    for seed in args.seeds:
+        t0 = time.perf_counter()
+        space = CauseSpace(docs, seed=seed)
+        result = cluster_documents(docs, seed=seed, k=args.k, space=space)
+        t_cluster.append(time.perf_counter() - t0)
+        first = first or result
+        ours = np.array([result.assignments[d.path] for d in docs])
+        base = KMeans(n_clusters=result.k, n_init=10, random_state=seed).fit_predict(base_tfidf)
+        runs["pmlint"].append(scores(ours, space.vectors, rel_labelled, primary, cats, schemes))
+        runs["baseline"].append(scores(base, base_vectors, rel_labelled, primary, cats, schemes))
+    keys = ("scheme_nmi", "scheme_ari", "nmi", "ari", "p@5", "largest_cluster")
+    summary = {m: {k: (float(np.mean([r[k] for r in rs])), float(np.std([r[k] for r in rs]))) for k in keys}
+               for m, rs in runs.items()}
     figures = {
         "documents": len(docs),
-        "labelled": len(labelled),
-        "k": result.k,
-        "seed": args.seed,
-        "seconds": {"facts": round(t_facts, 2), "cluster": round(t_cluster, 2)},
-        "pmlint": scores(ours, space.vectors, labelled, primary, cats, schemes),
-        "baseline": scores(base, base_vectors, labelled, primary, cats, schemes),
-        "labels": [(c.label, c.size, c.missing_guardrail) for c in result.clusters],
+        "labelled": len(rel_labelled),
+        "k": first.k,
+        "seeds": args.seeds,
+        "seconds": {"facts": round(t_facts, 2), "cluster_mean": round(float(np.mean(t_cluster)), 2)},
+        "summary": {m: {k: [round(v[0], 4), round(v[1], 4)] for k, v in d.items()} for m, d in summary.items()},
+        "runs": runs,
+        "labels": [(c.label, c.size, c.missing_guardrail) for c in first.clusters],
     }
-    print(f"{len(docs)} texts ({len(labelled)} labelled), k = {result.k} (silhouette), seed {args.seed}\n")
+    print(f"{len(docs)} texts ({len(rel_labelled)} labelled), k = {first.k} (silhouette), "
+          f"mean ± sd over seeds {', '.join(map(str, args.seeds))}\n")
     print("| method | NMI within scheme | ARI within scheme | NMI pooled | ARI pooled | precision@5 | largest cluster |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, key in (("pmlint (cause text, LSA, k-means)", "pmlint"), ("baseline (whole-text TF-IDF, k-means)", "baseline")):
-        f = figures[key]
-        print(f"| {name} | {f['scheme_nmi']:.3f} | {f['scheme_ari']:.3f} | {f['nmi']:.3f} | {f['ari']:.3f} | {f['p@5']:.3f} | {f['largest_cluster']} |")
-    print("\nper scheme (NMI / ARI): pmlint | baseline")
-    for s, v in figures["pmlint"]["per_scheme"].items():
-        b = figures["baseline"]["per_scheme"][s]
+        f = summary[key]
+        cells = [f"{f[k][0]:.3f} ± {f[k][1]:.3f}" for k in keys[:5]] + [f"{f['largest_cluster'][0]:.0f}"]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print("\nper scheme, first seed (NMI / ARI): pmlint | baseline")
+    for s, v in runs["pmlint"][0]["per_scheme"].items():
+        b = runs["baseline"][0]["per_scheme"][s]
         print(f"- {s} (n={v['n']}): {v['nmi']:.3f} / {v['ari']:.3f} | {b['nmi']:.3f} / {b['ari']:.3f}")
-    print(f"\nfirst {args.labels} cluster labels (largest first):")
-    for c in result.clusters[: args.labels]:
+    print(f"\nfirst {args.labels} cluster labels (largest first, seed {args.seeds[0]}):")
+    for c in first.clusters[: args.labels]:
         print(f"- {c.label} ({c.size}){'  [missing: ' + c.missing_guardrail + ']' if c.missing_guardrail else ''}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")

@@ -14,11 +14,18 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..lexicon import default_lexicon
+from ..lexicon import agent_kind, default_lexicon
 from ..rules.agent import rewrite_sentence
 from .rules import FUTURE, section_at
 
 MIN_WORDS = 3  # fragments ("afternoon:", "Five whys") are not sentences the models were trained on
+
+
+# Words that put a human in the sentence besides names, roles and teams (the lexicon's job).
+HUMAN_WORDS = frozenset(
+    "he she him her his hers they them their you your someone somebody anyone anybody nobody whoever everyone"
+    " everybody people human humans folks staff colleague colleagues".split()
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,7 @@ class Score:
     p: float
     cues: tuple[str, ...] = ()
     suggestion: str = ""
+    human: bool = True  # a person, role, team or human pronoun is in the sentence
 
 
 class ClassifierScorer:
@@ -71,7 +79,8 @@ class ClassifierScorer:
                         suggestion = rewrite_sentence(sent, lexicon)
                     else:
                         suggestion = self._action_suggestion(doc, sent)
-                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion))
+                human = any(agent_kind(t, lexicon) for t in sent) or any(t.lower_ in HUMAN_WORDS for t in sent)
+                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion, human))
         doc._.classifier_scores = scores
         return doc
 
