@@ -240,6 +240,11 @@ def _singular(word: str) -> str:
 _DROP = STOP_WORDS | SURFACE_WORDS | INCIDENT_WORDS
 
 
+def _is_word(token: str) -> bool:
+    """Not a contraction ("didn't") nor a hyphenated identifier ("ops-gitlab-net", "db-replica-2")."""
+    return "'" not in token and "’" not in token and token.count("-") < 2
+
+
 def cause_clauses(tokens: list[tuple[str, bool]], proper: frozenset[str],
                   surface: Counter[tuple[str, str]] | None = None) -> list[list[str]]:
     """Runs of normalised cause words from `_raw_tokens`; stop words, proper nouns, surface words
@@ -248,7 +253,7 @@ def cause_clauses(tokens: list[tuple[str, bool]], proper: frozenset[str],
     run: list[str] = []
     for tok, _initial in tokens:
         low = tok.lower()
-        if len(low) > 1 and low not in _DROP and low not in proper and tok[0].isalpha() and "'" not in low and "’" not in low:
+        if len(low) > 1 and low not in _DROP and low not in proper and tok[0].isalpha() and _is_word(low):
             norm = _singular(low)
             if norm not in INCIDENT_WORDS:
                 run.append(norm)
@@ -539,7 +544,7 @@ def _describe_clusters(space: CauseSpace, labels: np.ndarray) -> list[Cluster]:
     out = []
     for cid, idx in enumerate(ordered):
         tf = Counter(p for i in idx for p in space.features[i])
-        phrases_ = _key_phrases(space, [doc_sets[i] for i in idx], df, n, tf)
+        candidates = _key_phrases(space, [doc_sets[i] for i in idx], df, n, tf, top=12)
         guard = _missing_guardrail([guardrails[i] for i in idx], guard_df, n)
         dates = sorted(d for d in (docs[i].date for i in idx) if d)
         per_period = Counter(d[:4] for d in dates)
@@ -548,7 +553,7 @@ def _describe_clusters(space: CauseSpace, labels: np.ndarray) -> list[Cluster]:
         out.append(
             Cluster(
                 id=cid,
-                label=_label(phrases_, guard),
+                label=_label(candidates, guard),
                 size=len(idx),
                 paths=sorted(docs[i].path for i in idx),
                 representatives=[{"path": docs[i].path, "title": docs[i].title} for i in nearest],
@@ -556,7 +561,7 @@ def _describe_clusters(space: CauseSpace, labels: np.ndarray) -> list[Cluster]:
                 end=dates[-1] if dates else None,
                 per_period=dict(sorted(per_period.items())),
                 missing_guardrail=guard,
-                key_phrases=phrases_,
+                key_phrases=candidates[:6],
             )
         )
     return out
@@ -565,12 +570,12 @@ def _describe_clusters(space: CauseSpace, labels: np.ndarray) -> list[Cluster]:
 def _key_phrases(space: CauseSpace, sets: list[set[str]], df: Counter[str], n: int, tf: Counter[str],
                  top: int = 6) -> list[str]:
     """The cluster's most distinctive phrases: share of its documents using the phrase, times the
-    log-lift of that share over the archive's; a phrase must be used by a tenth of the cluster
+    log-lift of that share over the archive's; a phrase must be used by a twentieth of the cluster
     (and two documents). Ties go to the phrase used more often. Two-word phrases are preferred;
     a word gives way to the phrase it mostly occurs in."""
     size = len(sets)
     local = Counter(p for s in sets for p in s)
-    need = max(2, math.ceil(0.1 * size)) if size > 2 else 1
+    need = max(2, math.ceil(0.05 * size)) if size > 2 else 1
     scored = []
     for phrase, c in local.items():
         if c < need:
@@ -598,8 +603,9 @@ _LENGTH_WEIGHT = (1.0, 1.6, 1.5)  # one, two, three words: two-word phrases read
 
 
 def _overlaps(a: str, b: str) -> bool:
-    """Phrases sharing a word say the same thing twice ("certificate expiry", "expired certificate")."""
-    return bool(set(a.split()) & set(b.split()))
+    """Phrases sharing a word (its first five letters) say the same thing twice
+    ("certificate expiry", "expired certificate"; "tests", "testing")."""
+    return bool({w[:5] for w in a.split()} & {w[:5] for w in b.split()})
 
 
 def _missing_guardrail(sets: list[set[str]], guard_df: Counter[str], n: int) -> str | None:
@@ -619,13 +625,13 @@ def _missing_guardrail(sets: list[set[str]], guard_df: Counter[str], n: int) -> 
 
 
 def _label(key_phrases: list[str], guardrail: str | None) -> str:
-    """A short phrase a reviewer would write: the top cause phrase, a second one when the first is
-    a single word, and the missing guardrail when one stands out."""
+    """A short phrase a reviewer would write: the cluster's most distinctive phrase of two or three
+    words (two single words when it has none), and the missing guardrail when one stands out."""
     if guardrail:  # the guardrail itself is often a key phrase ("no automated renewal")
         key_phrases = [p for p in key_phrases if not _overlaps(p, guardrail)] or key_phrases
     if not key_phrases:
         return f"without {guardrail}" if guardrail else "miscellaneous"
-    head = next((p for p in key_phrases[:3] if " " in p), key_phrases[0])
+    head = next((p for p in key_phrases if " " in p), key_phrases[0])
     if " " not in head and len(key_phrases) > 1:
         head = f"{head}, {key_phrases[1]}"
     return f"{head} without {guardrail}" if guardrail and not _overlaps(head, guardrail) else head

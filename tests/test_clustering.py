@@ -73,14 +73,15 @@ def test_cause_text_falls_back_to_the_whole_text_and_drops_template_fields():
 
 
 def test_surface_is_removed_from_the_cause_words():
-    texts = [d.cause for d in _docs()]
-    tokens = [_raw_tokens(t) for t in texts]
-    proper = proper_nouns(tokens)
+    space = CauseSpace(_docs())
+    proper = space.proper  # learnt from the titles and cause texts together
     assert {"acme", "globex", "checkout", "ledger"} <= proper
+    tokens = [_raw_tokens(d.cause) for d in _docs()]
     words = {w for toks in tokens for clause in cause_clauses(toks, proper) for w in clause}
     assert "certificate" in words and "rollout" in words and "tls" in words
     assert not words & {"acme", "globex", "hooli", "com", "july"}
     assert not any(ch.isdigit() for w in words for ch in w)
+    assert proper_nouns([_raw_tokens("We use Kafka. Kafka lagged. The Kafka cluster and kafka topics.")]) == frozenset()
 
 
 def test_missing_guardrails():
