@@ -8,9 +8,9 @@ and a message, not a half-started server). The configuration file reaches the ap
 PMLINT_CONFIG environment variable; usage statistics are always off (pmlint works offline).
 
 Streamlit puts the directory of the script it runs first on `sys.path`. Running
-`analyzer/app_main.py` itself would let the package's modules shadow top-level ones (the
-package's `html.py` hides the standard library's `html`, and Streamlit fails to start), so the
-command runs a two-line launcher from a temporary folder that imports `analyzer.app_main`.
+`analyzer/app_main.py` itself would let the package's modules shadow top-level modules of the
+same name, so the command runs a two-line launcher from a temporary folder that imports
+`analyzer.app_main`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Run it with `pmlint app`, or `streamlit run app.py` in a checkout (the repository's `app.py`
 calls `main()` from here, so the installed package and the checkout show the same app). Do not
 `streamlit run` this file itself: Streamlit would put `analyzer/` on `sys.path`, where the
-package's own modules (`html.py`) shadow the standard library's.
+package's own modules could shadow top-level modules of the same name.
 
 Two pages:
 - Draft (default): paste or upload a draft, see it marked up, the section checklist, accept

@@ -36,7 +36,7 @@ from . import __version__
 from .config import Config, load_config
 from .errors import InputError, PmlintError
 from .findings import Report
-from .html import html_to_text, is_html
+from .htmltext import html_to_text, is_html
 from .inputs import read_draft
 
 STORE_SCHEMA = 1
@@ -113,7 +113,7 @@ class ArchiveStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open the archive store {self.path}: {exc}") from None
+            raise StoreError(f"cannot open the archive store {self.path}: {exc}; pass --store to put it elsewhere") from None
         with self._guard():
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")

@@ -65,6 +65,19 @@ def _clock(seconds: float) -> str:
 def _archive_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", metavar="FILE", help="SQLite store (default: DIR/.pmlint/archive.sqlite; config archive.store)")
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default: all cores)")
+    p.add_argument("--include", action="append", metavar="GLOB", help="files to read (repeatable; default: config archive.include)")
+    p.add_argument("--exclude", action="append", metavar="GLOB", help="files to leave out (repeatable; adds to archive.exclude)")
+
+
+def _archive_config(args: argparse.Namespace, root: str):  # noqa: ANN202 - Config
+    """The configuration with --include / --exclude applied to its `archive` globs."""
+    config = config_from_args(args, search_from=root)
+    globs = {}
+    if args.include:
+        globs["include"] = list(args.include)
+    if args.exclude:
+        globs["exclude"] = [*config["archive"]["exclude"], *args.exclude]
+    return config.with_overrides({"archive": globs}) if globs else config
 
 
 # ----------------------------------------------------------------- score
@@ -121,7 +134,7 @@ def _summary(result, out: str | None) -> None:  # noqa: ANN001 - ScoreResult
 def cmd_cluster(args: argparse.Namespace) -> ExitStatus:
     from .clustering import cluster_archive
 
-    config = config_from_args(args, search_from=args.dir)
+    config = _archive_config(args, args.dir)
     result = cluster_archive(args.dir, config=config, store=args.store, seed=args.seed, k=args.k, jobs=args.jobs)
     text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n" if args.format == "json" else result.to_markdown()
     _emit(text, args.out)
@@ -137,7 +150,7 @@ def cmd_similar(args: argparse.Namespace) -> ExitStatus:
     from .archive import read_document
     from .clustering import similar
 
-    config = config_from_args(args, search_from=args.archive)
+    config = _archive_config(args, args.archive)
     text = read_document(args.file, config["max_file_mb"]) if args.file != "-" else _stdin(config["max_file_mb"])
     neighbours = similar(text, root=args.archive, config=config, store=args.store, k=args.k)
     if args.format == "json":
@@ -173,8 +186,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--out", "-o", metavar="FILE", help="write the rows here: .csv, .jsonl or .parquet (default: stdout)")
     p.add_argument("--format", "-f", choices=("csv", "jsonl", "parquet"), default="csv", help="stdout format without --out")
-    p.add_argument("--include", action="append", metavar="GLOB", help="files to read (repeatable; default: config archive.include)")
-    p.add_argument("--exclude", action="append", metavar="GLOB", help="files to leave out (repeatable; adds to archive.exclude)")
     p.add_argument("--backend", choices=BACKENDS, default="loky", help="joblib backend (dask and ray need pmlint[distributed])")
     p.add_argument("--scheduler", metavar="ADDRESS", help="dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary on stderr")

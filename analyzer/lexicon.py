@@ -83,6 +83,8 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
         return "role"
     if lower == "call" and i >= 2 and token.doc[i - 1].text == "-" and token.doc[i - 2].lower_ == "on":
         return "role"
+    if i >= 1 and token.pos_ in ("NOUN", "PROPN") and f"{token.doc[i - 1].lower_} {lower}" in lex.role_phrases:
+        return "role"  # "night shift", "release manager", "data scientist"
     if token.pos_ == "NOUN" and lemma in lex.teams:
         return "team"
     return None

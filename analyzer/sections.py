@@ -151,6 +151,11 @@ class SectionClassifier:
         return cls(specs)
 
     def classify(self, title: str, lemmas: Iterable[str] | None = None) -> SectionMatch | None:
+        # archives repeat the same few headings thousands of times: cache by title and lemmas
+        return self._classify(title, tuple(lemmas) if lemmas is not None else None)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one classifier per process, kept for its lifetime
+    def _classify(self, title: str, lemmas: tuple[str, ...] | None) -> SectionMatch | None:
         norm = normalise_title(title)
         if not norm:
             return None

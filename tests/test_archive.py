@@ -29,7 +29,7 @@ from analyzer.archive import (
 from analyzer.cli import run
 from analyzer.config import load_config
 from analyzer.findings import ExitStatus, Report
-from analyzer.html import html_to_text
+from analyzer.htmltext import html_to_text
 
 FAST = {"classifiers": {"enabled": False}}
 
