@@ -51,6 +51,10 @@ class Config:
         return self.data["base_model"]
 
     @property
+    def exclude_components(self) -> tuple[str, ...]:
+        return tuple(self.data["exclude_components"])
+
+    @property
     def profile(self) -> str:
         return self.data["profile"]
 
@@ -140,7 +144,7 @@ def _validate(data: dict[str, Any], source: str) -> None:
         for s in sections:
             if s not in CANONICAL_SECTIONS:
                 fail(f"'required_sections.{profile}': unknown section {s!r} (known: {', '.join(CANONICAL_SECTIONS)})")
-    for key in ("disable", "enable", "systems"):
+    for key in ("disable", "enable", "systems", "exclude_components"):
         if not isinstance(data[key], list) or not all(isinstance(x, str) for x in data[key]):
             fail(f"'{key}' must be a list of strings")
     for sel in data["disable"] + data["enable"]:

@@ -55,7 +55,7 @@ class Analyzer:
 
     def __init__(self, config: Config | None = None, *, nlp=None, classifiers=None) -> None:
         self.config = config or load_config()
-        self.nlp = nlp if nlp is not None else build_nlp(self.config.base_model)
+        self.nlp = nlp if nlp is not None else build_nlp(self.config.base_model, self.config.exclude_components)
         self.rules: tuple[Rule, ...] = self.config.rules
         self.enabled = [r for r in self.rules if self.config.rule_enabled(r)]
         self.section_classifier = default_classifier()

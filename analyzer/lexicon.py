@@ -21,11 +21,13 @@ class Lexicon:
     teams: frozenset[str]
     pronouns: frozenset[str]
     systems: frozenset[str]
+    name_words: frozenset[str] = frozenset()
 
     def with_systems(self, extra: list[str] | tuple[str, ...]) -> "Lexicon":
         if not extra:
             return self
-        return Lexicon(self.roles, self.role_phrases, self.teams, self.pronouns, self.systems | {s.lower() for s in extra})
+        return Lexicon(self.roles, self.role_phrases, self.teams, self.pronouns, self.systems | {s.lower() for s in extra},
+                       self.name_words)
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +39,7 @@ def default_lexicon() -> Lexicon:
         teams=frozenset(w.lower() for w in data["teams"]),
         pronouns=frozenset(w.lower() for w in data["pronouns"]),
         systems=frozenset(w.lower() for w in data["systems"]),
+        name_words=frozenset(w.lower() for w in data.get("names_that_are_words", [])),
     )
 
 
@@ -69,7 +72,8 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
     if (
         token.pos_ == "PROPN"
         # a capitalised first word is evidence of a name only if it is not an English word
-        and not (token.is_sent_start and lower in _COMMON_WORDS)
+        # (or it is one of the names that are also words, such as "Tom" or "Mark")
+        and not (token.is_sent_start and lower in _COMMON_WORDS and lower not in lex.name_words)
         and token.ent_type_ not in NON_PERSON_ENTS
         and token.is_alpha
         and len(text) > 1

@@ -59,7 +59,7 @@ def main() -> None:
 
     config = load_config()
     full = Analyzer(config)
-    rules_only = Analyzer(load_config(overrides={"classifiers": {"enabled": False}}), nlp=full.nlp, classifiers=[])
+    rules_only = Analyzer(load_config(overrides={"classifiers": {"enabled": False}}))  # its own pipeline
     bare = spacy.load(config.base_model)
     results = {}
     for name, texts in load_texts(args.corpus, args.limit).items():

@@ -45,7 +45,7 @@ class ClassifierScorer:
         self.nlp = nlp
 
     def __call__(self, doc: Doc) -> Doc:
-        from ..training.features import featurize_doc
+        from ..training.features import doc_sentences, sentence_row
 
         lexicon = doc._.pm_lexicon or default_lexicon()
         offset = doc._.pm_offset
@@ -55,20 +55,28 @@ class ClassifierScorer:
         if document is not None:
             headings += [(b.start - offset, b.end - offset) for b in document.blocks if b.kind == "table_cell" and b.row == 0]
         sentences = [
-            (sent, row) for sent, row in featurize_doc(doc, lexicon)
+            sent for sent in doc_sentences(doc)
             if not any(a <= sent.start_char and sent.end_char <= b for a, b in headings)
             and sum(1 for t in sent if t.is_alpha) >= MIN_WORDS
         ]
         scores: dict[str, list[Score]] = {"blame": [], "actions": []}
-        self._matches = None
+        hits = doc._.rule_hits or ()
+        blame_hits = [h.start for h in hits if h.code.startswith("PM10")]
+        rows: dict[int, dict] = {}  # features are computed once per sentence, only where needed
         for task, model in self.models.items():
             if task == "actions":
-                chosen = [(s, r) for s, r in sentences
-                          if section_at(doc, s.start_char) == "action_items" or FUTURE.search(s.text)]
+                picked = [s for s in sentences if section_at(doc, s.start_char) == "action_items" or FUTURE.search(s.text)]
             else:
-                chosen = sentences
-            if not chosen:
+                # blame is scored where it can matter: sentences with a human in them (the only
+                # ones a classifier-only finding may flag) and sentences with a blame rule hit
+                picked = [s for s in sentences
+                          if self._human(s, lexicon) or any(s.start_char <= h < s.end_char for h in blame_hits)]
+            if not picked:
                 continue
+            for s in picked:
+                if s.start not in rows:
+                    rows[s.start] = sentence_row(s, hits, lexicon)
+            chosen = [(s, rows[s.start]) for s in picked]
             probs = model.model.predict_proba([s.text for s, _ in chosen], [r for _, r in chosen])
             for (sent, row), p in zip(chosen, probs):
                 cues: tuple[str, ...] = ()
@@ -79,19 +87,20 @@ class ClassifierScorer:
                         suggestion = rewrite_sentence(sent, lexicon)
                     else:
                         suggestion = self._action_suggestion(doc, sent)
-                human = any(agent_kind(t, lexicon) for t in sent) or any(t.lower_ in HUMAN_WORDS for t in sent)
-                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion, human))
+                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion, self._human(sent, lexicon)))
         doc._.classifier_scores = scores
         return doc
+
+    @staticmethod
+    def _human(sent, lexicon) -> bool:
+        return any(t.lower_ in HUMAN_WORDS or agent_kind(t, lexicon) for t in sent)
 
     def _action_suggestion(self, doc: Doc, sent) -> str:
         """The systemic version from the what-not-why rule's pattern data, when one matches."""
         if "pmlint_rules" not in self.nlp.pipe_names:
             return ""
         runner = self.nlp.get_pipe("pmlint_rules")
-        if self._matches is None:  # once per document, only when an action sentence is flagged
-            self._matches = runner.matcher(doc)
-        for match_id, s, e in self._matches:
+        for match_id, s, e in doc._.rule_matches or ():
             key = doc.vocab.strings[match_id]
             if key in runner.pattern_suggestion and sent.start <= s < sent.end:
                 return runner.pattern_suggestion[key]

@@ -21,8 +21,9 @@ from ..rules.agent import find_agent_hits
 from ..rules.patterns import compile_pattern
 from .context import categories_for
 
-if not Doc.has_extension("rule_hits"):
-    Doc.set_extension("rule_hits", default=None)
+for _name in ("rule_hits", "rule_matches"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
 
 FUTURE = re.compile(
     r"\b(we will|we'll|we shall|we should|we need to|we must|going forward|in the future|next time|from now on|"
@@ -73,7 +74,9 @@ class RuleRunner:
         hits: list[RuleHit] = []
         lexicon = doc._.pm_lexicon or default_lexicon()
         seen: set[tuple[str, int]] = set()
-        for match_id, s, e in sorted(self.matcher(doc), key=lambda m: (m[1], -m[2])):
+        matches = self.matcher(doc)
+        doc._.rule_matches = matches  # raw pattern matches, reused by the classifier component
+        for match_id, s, e in sorted(matches, key=lambda m: (m[1], -m[2])):
             key = doc.vocab.strings[match_id]
             code = key.split("#", 1)[0]
             rule = self.rules_by_code[code]

@@ -4,7 +4,8 @@ A pattern is space-separated tokens:
 
     word        the token's lower-case text is `word`
     a|b|c       one of these texts
-    ~lemma      the token's lemma or lower-case text (`~hold` matches hold, holds, held)
+    ~lemma      the token's lemma (`~hold` matches hold, holds, held); for the first token of a
+                pattern also its lower-case text (a sentence-initial "Retrain" keeps its case)
     ~a|~b|c     mixed alternatives (expanded into several Matcher patterns)
     ?tok        the token is optional
     ...         up to six tokens of anything
@@ -20,7 +21,7 @@ from typing import Any
 WILDCARD = {"OP": "{0,6}"}
 
 
-def _token_variants(tok: str) -> list[dict[str, Any]]:
+def _token_variants(tok: str, first: bool = False) -> list[dict[str, Any]]:
     optional = tok.startswith("?") and len(tok) > 1
     if optional:
         tok = tok[1:]
@@ -28,9 +29,10 @@ def _token_variants(tok: str) -> list[dict[str, Any]]:
     lemmas = [a[1:].lower() for a in alts if a.startswith("~")]
     texts = [a.lower() for a in alts if not a.startswith("~")]
     variants: list[dict[str, Any]] = []
-    if lemmas:  # the lemma, or the text itself (a sentence-initial "Retrain" may keep its case)
+    if lemmas:
         variants.append({"LEMMA": {"IN": lemmas}} if len(lemmas) > 1 else {"LEMMA": lemmas[0]})
-        texts = sorted(set(texts) | set(lemmas))
+        if first:  # a sentence-initial "Retrain" may keep its case as its lemma
+            texts = sorted(set(texts) | set(lemmas))
     if texts:
         variants.append({"LOWER": {"IN": texts}} if len(texts) > 1 else {"LOWER": texts[0]})
     if optional:
@@ -42,11 +44,11 @@ def _token_variants(tok: str) -> list[dict[str, Any]]:
 def compile_pattern(pattern: str) -> list[list[dict[str, Any]]]:
     """One compact pattern -> a list of spaCy Matcher token patterns."""
     slots: list[list[dict[str, Any]]] = []
-    for tok in pattern.split():
+    for i, tok in enumerate(pattern.split()):
         if tok == "...":
             slots.append([dict(WILDCARD)])
         else:
-            slots.append(_token_variants(tok))
+            slots.append(_token_variants(tok, first=i == 0))
     if not slots:
         raise ValueError("empty pattern")
     return [[dict(t) for t in combo] for combo in itertools.product(*slots)]

@@ -27,7 +27,7 @@ def cmd_train(args: argparse.Namespace) -> ExitStatus:
     if args.estimator not in ESTIMATORS:
         _log(f"pmlint train: unknown estimator {args.estimator!r} (known: {', '.join(ESTIMATORS)})")
         return ExitStatus.USAGE
-    nlp = make_nlp(config.base_model)
+    nlp = make_nlp(config.base_model, config.exclude_components)
     data_dir = Path(args.data) if args.data else None
     tasks = list(TASKS) if args.task == "all" else [args.task]
     for task in tasks:
@@ -67,7 +67,7 @@ def cmd_evaluate(args: argparse.Namespace) -> ExitStatus:
     if unknown:
         _log(f"pmlint evaluate: unknown design(s) {unknown} (known: {', '.join(ESTIMATORS)})")
         return ExitStatus.USAGE
-    nlp = make_nlp(config.base_model)
+    nlp = make_nlp(config.base_model, config.exclude_components)
     data_dir = Path(args.data) if args.data else None
     tasks = list(TASKS) if args.task == "all" else [args.task]
     splits = ["groups", "passes"] if args.split == "both" else [args.split]
@@ -105,7 +105,7 @@ def _evaluate_shipped(args: argparse.Namespace, config) -> ExitStatus:
             _log(f"pmlint evaluate: {args.test_file}:{n}: expected JSON with 'text' and 'label' ({exc})")
             return ExitStatus.USAGE
     model = load_model(args.task, config["classifiers"]["models_dir"])
-    rows = featurize(examples, make_nlp(config.base_model))
+    rows = featurize(examples, make_nlp(config.base_model, config.exclude_components))
     proba = model.model.predict_proba([e.text for e in examples], rows)
     result = {
         "task": args.task, "file": args.test_file, "examples": len(examples), "threshold": model.threshold,

@@ -140,14 +140,16 @@ def doc_sentences(doc: Doc) -> list[Span]:
     return out
 
 
+def sentence_row(sent: Span, hits: Iterable[Any], lexicon=None) -> dict[str, Any]:
+    """The model input {"text", "feats"} of one sentence, given the Doc's rule hits."""
+    codes = {h.code for h in hits if sent.start_char <= h.start < sent.end_char}
+    return {"text": normalised_text(sent, lexicon), "feats": sentence_features(sent, codes, lexicon)}
+
+
 def featurize_doc(doc: Doc, lexicon=None) -> list[tuple[Span, dict[str, Any]]]:
-    """Every sentence of a processed Doc with its model input {"text", "feats"}."""
+    """Every sentence of a processed Doc with its model input."""
     hits = doc._.rule_hits or []
-    out = []
-    for sent in doc_sentences(doc):
-        codes = {h.code for h in hits if sent.start_char <= h.start < sent.end_char}
-        out.append((sent, {"text": normalised_text(sent, lexicon), "feats": sentence_features(sent, codes, lexicon)}))
-    return out
+    return [(sent, sentence_row(sent, hits, lexicon)) for sent in doc_sentences(doc)]
 
 
 def get_text(rows: list[dict[str, Any]]) -> list[str]:

@@ -137,10 +137,11 @@ def featurize(examples: list[Example], nlp) -> list[dict[str, Any]]:
     return rows
 
 
-def make_nlp(base_model: str):
+def make_nlp(base_model: str, exclude: tuple[str, ...] = ("ner",)):
+    """The rules-only pmlint pipeline the features are read from (as the engine builds it)."""
     from ..pipeline import build_nlp
 
-    return build_nlp(base_model)
+    return build_nlp(base_model, exclude)
 
 
 def fit(spec_name: str, examples: list[Example], rows: list[dict[str, Any]]) -> "TaskModel":
@@ -166,6 +167,7 @@ def library_versions(base_model: str, nlp=None) -> dict[str, str]:
     }
     if nlp is not None:
         versions["base_model_version"] = str(nlp.meta.get("version", ""))
+        versions["pipeline"] = ",".join(nlp.pipe_names)
     return versions
 
 
