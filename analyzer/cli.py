@@ -8,6 +8,7 @@ to stdout only; logs and progress go to stderr.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from typing import Callable, Sequence
@@ -226,8 +227,8 @@ def run(argv: Sequence[str] | None = None) -> ExitStatus:
     except Exception as exc:  # noqa: BLE001
         import traceback
 
-        _log(f"pmlint: internal error: {type(exc).__name__}: {exc}")
-        if "--debug" in (argv or sys.argv):
+        _log(f"pmlint: internal error: {type(exc).__name__}: {exc} (set PMLINT_DEBUG=1 for the traceback)")
+        if os.environ.get("PMLINT_DEBUG"):
             traceback.print_exc()
         return ExitStatus.ERROR
     if getattr(args, "verbose", False):

@@ -31,7 +31,7 @@ class _TfidfBlock:
         self.sublinear = spec["sublinear_tf"]
         self.token_pattern = re.compile(spec["token_pattern"]) if spec.get("token_pattern") else None
         self.vocab: dict[str, int] = spec["vocabulary"]
-        self.idf = idf
+        self.idf: list[float] = idf.tolist()  # plain floats: indexing a list is far cheaper than an array
 
     def _ngrams(self, text: str) -> list[str]:
         if self.lowercase:
@@ -43,27 +43,28 @@ class _TfidfBlock:
             for n in range(lo, hi + 1):
                 grams.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
             return grams
-        # char_wb, as scikit-learn's _char_wb_ngrams
+        # char_wb, as scikit-learn's _char_wb_ngrams: each word padded with spaces; a word no
+        # longer than n yields itself once and no longer n-grams
         text = _WHITE.sub(" ", text)
         for w in text.split():
             w = f" {w} "
+            size = len(w)
             for n in range(lo, hi + 1):
-                offset = 0
-                grams.append(w[offset : offset + n])
-                while offset + n < len(w):
-                    offset += 1
-                    grams.append(w[offset : offset + n])
-                if offset == 0:
+                if size <= n:
+                    grams.append(w)
                     break
+                grams.extend([w[i : i + n] for i in range(size - n + 1)])
         return grams
 
     def transform(self, text: str) -> dict[int, float]:
+        vocab = self.vocab
         counts: dict[int, int] = {}
         for g in self._ngrams(text):
-            j = self.vocab.get(g)
+            j = vocab.get(g)
             if j is not None:
                 counts[j] = counts.get(j, 0) + 1
-        vec = {j: ((1 + math.log(c)) if self.sublinear else c) * float(self.idf[j]) for j, c in counts.items()}
+        idf = self.idf
+        vec = {j: ((1 + math.log(c)) if self.sublinear else c) * idf[j] for j, c in counts.items()}
         norm = math.sqrt(sum(v * v for v in vec.values()))
         return {j: v / norm for j, v in vec.items()} if norm else {}
 
@@ -83,11 +84,15 @@ class LinearTextModel:
                 size = len(block)
             self.blocks.append((b["name"], b["kind"], float(b["weight"]), offset, block))
             offset += size
-        self.coef = arrays["coef"]
+        self.coef: list[float] = arrays["coef"].tolist()
         self.intercept = float(arrays["intercept"][0])
         self._names: list[str] | None = None
 
     def vector(self, row: dict[str, Any]) -> dict[int, float]:
+        key = f"_vector_{id(self)}"  # explain() after predict_proba() reuses this model's vector
+        cached = row.get(key)
+        if cached is not None:
+            return cached
         out: dict[int, float] = {}
         for _, kind, weight, offset, block in self.blocks:
             if kind == "tfidf":
@@ -96,12 +101,14 @@ class LinearTextModel:
                 items = ((block[k], float(v)) for k, v in row["feats"].items() if k in block)
             for j, v in items:
                 out[offset + j] = weight * v
+        row[key] = out
         return out
 
     def predict_proba(self, rows: list[dict[str, Any]]) -> list[float]:
         probs = []
+        coef = self.coef
         for row in rows:
-            z = self.intercept + sum(self.coef[j] * v for j, v in self.vector(row).items())
+            z = self.intercept + sum(coef[j] * v for j, v in self.vector(row).items())
             probs.append(1.0 / (1.0 + math.exp(-z)))
         return probs
 

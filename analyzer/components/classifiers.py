@@ -39,7 +39,7 @@ class Score:
 
 
 class ClassifierScorer:
-    def __init__(self, nlp: Language, models: dict, min_explain: float = 0.35) -> None:
+    def __init__(self, nlp: Language, models: dict, min_explain: float = 0.5) -> None:
         self.models = models  # task -> analyzer.models.LoadedModel
         self.min_explain = min_explain
         self.nlp = nlp
@@ -62,6 +62,7 @@ class ClassifierScorer:
         scores: dict[str, list[Score]] = {"blame": [], "actions": []}
         hits = doc._.rule_hits or ()
         blame_hits = [h.start for h in hits if h.code.startswith("PM10")]
+        human = {s.start: self._human(s, lexicon) for s in sentences}
         rows: dict[int, dict] = {}  # features are computed once per sentence, only where needed
         for task, model in self.models.items():
             if task == "actions":
@@ -70,7 +71,7 @@ class ClassifierScorer:
                 # blame is scored where it can matter: sentences with a human in them (the only
                 # ones a classifier-only finding may flag) and sentences with a blame rule hit
                 picked = [s for s in sentences
-                          if self._human(s, lexicon) or any(s.start_char <= h < s.end_char for h in blame_hits)]
+                          if human[s.start] or any(s.start_char <= h < s.end_char for h in blame_hits)]
             if not picked:
                 continue
             for s in picked:
@@ -87,7 +88,7 @@ class ClassifierScorer:
                         suggestion = rewrite_sentence(sent, lexicon)
                     else:
                         suggestion = self._action_suggestion(doc, sent)
-                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion, self._human(sent, lexicon)))
+                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion, human[sent.start]))
         doc._.classifier_scores = scores
         return doc
 
