@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -36,3 +41,35 @@ def corpus_dir() -> Path:
     if not (CORPUS / "documents").is_dir():
         pytest.skip("../shared/corpus is not present")
     return CORPUS
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+    """Wait for a Streamlit server's health endpoint; fail if the process exits first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"the server exited with status {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url}/_stcore/health did not answer in {timeout:.0f}s")
+
+
+@pytest.fixture(scope="session")
+def free_port() -> Callable[[], int]:
+    """Gives a free TCP port on 127.0.0.1 (servers started by tests listen on loopback only)."""
+    return _free_port
+
+
+@pytest.fixture(scope="session")
+def wait_healthy() -> Callable[[str, subprocess.Popen], None]:
+    return _wait_healthy

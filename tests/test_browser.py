@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -55,26 +52,6 @@ def _require_browser() -> None:
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); the browser test needs it")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"streamlit exited with status {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"{url}/_stcore/health did not answer in {timeout:.0f}s")
-
-
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("browser")
@@ -90,9 +67,9 @@ def workdir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(workdir):
+def server(workdir, free_port, wait_healthy):
     _require_browser()
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = (workdir / "streamlit.log").open("w", encoding="utf-8")
     proc = subprocess.Popen(
@@ -102,7 +79,7 @@ def server(workdir):
         cwd=ROOT, env={**os.environ, "PMLINT_CONFIG": str(workdir / "pmlint.yaml")}, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
-        _wait_healthy(url, proc)
+        wait_healthy(url, proc)
         yield url
     finally:
         proc.terminate()
