@@ -96,10 +96,8 @@ def load_classifiers(config: Any, nlp: Any) -> list[ClassifierCombiner]:
     if "pmlint_classifiers" not in nlp.pipe_names:
         try:
             nlp.add_pipe("pmlint_classifiers", config={"models_dir": str(models_dir)})
-        except ModelIntegrityError:
-            raise
-        except Exception as exc:  # spaCy wraps factory errors; surface ours with their message
-            cause = exc.__cause__ or exc.__context__
+        except Exception as exc:  # spaCy may wrap errors from a factory: surface ours as they are
+            cause = exc if isinstance(exc, ModelIntegrityError) else (exc.__cause__ or exc.__context__)
             if isinstance(cause, ModelIntegrityError):
                 raise cause from None
             raise

@@ -151,7 +151,7 @@ def default_rules() -> tuple[Rule, ...]:
     seen: dict[str, str] = {}
     for rule in rules:
         for key in (rule.code, rule.name):
-            if key in seen and not (rule.kind == "directive" and key == rule.code and False):
+            if key in seen:
                 raise RuleError(rule.source, key, f"duplicate rule id (also in {seen[key]})")
             seen[key] = rule.source
     return tuple(rules)
