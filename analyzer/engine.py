@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import string
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator
 
 from spacy.tokens import Doc
@@ -135,8 +135,7 @@ class Analyzer:
         words = 0
         for d in p.docs:
             off = d._.pm_offset
-            for h in d._.rule_hits or ():
-                rule_hits.append(RuleHit(h.code, h.start + off, h.end + off, h.cue, h.rewrite, h.suggestion, h.agent_kind))
+            rule_hits.extend(replace(h, start=h.start + off, end=h.end + off) for h in d._.rule_hits or ())
             for s in d.sents:
                 toks = [t for t in s if not t.is_space]
                 if toks:
