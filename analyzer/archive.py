@@ -157,14 +157,7 @@ class ArchiveStore:
             data = report.to_dict()
             data.pop("path")
             rows.append((h, model_version, config_hash, json.dumps(data, separators=(",", ":")), time.time()))
-        with self._guard():
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                self.db.executemany("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?)", rows)
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
+        self._write("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?)", rows)
 
     # facts (title, date, cause text): independent of the model and configuration
     def get_facts(self, hashes: Iterable[str], version: str = FACTS_VERSION) -> dict[str, dict[str, Any]]:
@@ -181,10 +174,14 @@ class ArchiveStore:
 
     def put_facts(self, items: Sequence[tuple[str, dict[str, Any]]], version: str = FACTS_VERSION) -> None:
         rows = [(h, version, json.dumps(f, separators=(",", ":"))) for h, f in items]
+        self._write("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", rows)
+
+    def _write(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """One transaction per batch: a batch is stored whole or not at all."""
         with self._guard():
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                self.db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", rows)
+                self.db.executemany(sql, rows)
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")

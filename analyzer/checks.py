@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable
 
 from .document import LIST_ITEM, PARAGRAPH, TABLE_CELL, Block, Document
 from .rules import Rule
-from .sections import Section, SectionClassifier
+from .sections import Section, SectionClassifier, innermost_section
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,7 @@ class Context:
     classifier: SectionClassifier
 
     def section_of(self, offset: int) -> Section | None:
-        best = None
-        for s in self.sections:
-            if s.title_start <= offset < s.body_end and (s.body_start <= offset or offset < s.title_end):
-                if best is None or s.title_start >= best.title_start:
-                    best = s
-        return best
+        return innermost_section(self.sections, offset)
 
     def category_at(self, offset: int) -> str | None:
         s = self.section_of(offset)

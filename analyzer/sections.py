@@ -235,6 +235,16 @@ class Section:
         return dict(self.__dict__)
 
 
+def innermost_section(sections: Iterable[Section], offset: int) -> Section | None:
+    """The innermost section whose heading or body contains `offset` (the one that starts last)."""
+    best = None
+    for s in sections:
+        if s.body_start <= offset < s.body_end or s.title_start <= offset < s.title_end:
+            if best is None or s.title_start >= best.title_start:
+                best = s
+    return best
+
+
 def build_sections(headings: list[tuple[int, int, int, int, str, str | None, str]], text_len: int) -> list[Section]:
     """Sections from accepted headings `(title_start, title_end, body_start, level, heading,
     category, rule)`, sorted by position. A section runs until the next heading of the same or a

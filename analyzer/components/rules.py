@@ -19,6 +19,7 @@ from ..lexicon import default_lexicon
 from ..rules import SENTENCE_KINDS, Rule, default_rules
 from ..rules.agent import find_agent_hits
 from ..rules.patterns import compile_pattern
+from ..sections import innermost_section
 from .context import categories_for
 
 for _name in ("rule_hits", "rule_matches"):
@@ -46,12 +47,7 @@ class RuleHit:
 
 def section_at(doc: Doc, char: int) -> str | None:
     """The canonical category of the innermost section containing a doc-local char offset."""
-    absolute = char + doc._.pm_offset
-    best = None
-    for section in doc._.sections or ():
-        if section.body_start <= absolute < section.body_end or section.title_start <= absolute < section.title_end:
-            if best is None or section.title_start >= best.title_start:
-                best = section
+    best = innermost_section(doc._.sections or (), char + doc._.pm_offset)
     return best.category if best else None
 
 
