@@ -4,6 +4,6 @@ The widgets and layout live in `analyzer/app_main.py`, so that the installed pac
 same app that `pmlint app` starts; the drawing helpers live in `analyzer/ui.py`.
 """
 
-from analyzer.app_main import main
+from analyzer.app.main import main
 
 main()

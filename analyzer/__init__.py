@@ -8,23 +8,23 @@
 
 from __future__ import annotations
 
-from .config import Config, load_config
-from .errors import ConfigError, InputError, PmlintError
-from .findings import ExitStatus, Finding, Report, SectionHit, Severity
+from analyzer.config import Config, load_config
+from analyzer.errors import ConfigError, InputError, PmlintError
+from analyzer.findings import ExitStatus, Finding, Report, SectionHit, Severity
 
-__version__ = "0.1.0"
+from analyzer.version import __version__
 
 
 def analyze(text: str, *, path: str | None = None, config: Config | None = None) -> Report:
     """Analyse one draft (Markdown or plain text) and return its Report."""
-    from .engine import analyze as _analyze
+    from analyzer.engine import analyze as _analyze
 
     return _analyze(text, path=path, config=config)
 
 
 def load_analyzer(config: Config | None = None):
     """The process-wide Analyzer for `config` (loads the spaCy pipeline once)."""
-    from .engine import load_analyzer as _load
+    from analyzer.engine import load_analyzer as _load
 
     return _load(config)
 

@@ -1,6 +1,6 @@
 """`python -m analyzer` is the `pmlint` command."""
 
-from .cli import main
+from analyzer.cli import main
 
 if __name__ == "__main__":
     main()

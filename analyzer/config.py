@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
-from .errors import ConfigError
-from .findings import Severity
-from .rules import Rule, default_rules, known_selector
-from .sections import CANONICAL_SECTIONS
+from analyzer.errors import ConfigError
+from analyzer.findings import Severity
+from analyzer.judging.rules import Rule, default_rules, known_selector
+from analyzer.nlp.sections import CANONICAL_SECTIONS
 
 PROFILES = ("auto", "ai", "general")
 FAIL_LEVELS = ("error", "warning", "suggestion", "never")

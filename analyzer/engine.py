@@ -13,19 +13,19 @@ from typing import Any, Iterable, Iterator
 
 from spacy.tokens import Doc
 
-from .ai import is_ai_incident
-from .checks import DOCUMENT_CHECKS, Context, Hit
-from .components.rules import RuleHit
-from .config import Config, load_config
-from .document import HEADING, LIST_ITEM, PARAGRAPH, Block, Document, parse
-from .errors import InputError
-from .findings import Finding, LineIndex, Report, SectionHit, Severity, locate
-from .lexicon import default_lexicon
-from .pipeline import build_nlp
-from .rules import Rule
-from .sections import CANONICAL_SECTIONS, build_sections, default_classifier
-from .suppress import apply as apply_directives
-from .suppress import parse_directives
+from analyzer.judging.profile import is_ai_incident
+from analyzer.judging.checks import DOCUMENT_CHECKS, Context, Hit
+from analyzer.judging.rules.component import RuleHit
+from analyzer.config import Config, load_config
+from analyzer.reading.markdown import HEADING, LIST_ITEM, PARAGRAPH, Block, Document, parse
+from analyzer.errors import InputError
+from analyzer.findings import Finding, LineIndex, Report, SectionHit, Severity, locate
+from analyzer.nlp.lexicon import default_lexicon
+from analyzer.judging.pipeline import build_pipeline
+from analyzer.judging.rules import Rule
+from analyzer.nlp.sections import CANONICAL_SECTIONS, build_sections, default_classifier
+from analyzer.judging.suppress import apply as apply_directives
+from analyzer.judging.suppress import parse_directives
 
 CHUNK_CHARS = 100_000  # a Doc never holds more than this (parser memory grows with length)
 
@@ -55,13 +55,13 @@ class Analyzer:
 
     def __init__(self, config: Config | None = None, *, nlp=None, classifiers=None) -> None:
         self.config = config or load_config()
-        self.nlp = nlp if nlp is not None else build_nlp(self.config.base_model, self.config.exclude_components)
+        self.nlp = nlp if nlp is not None else build_pipeline(self.config.base_model, self.config.exclude_components)
         self.rules: tuple[Rule, ...] = self.config.rules
         self.enabled = [r for r in self.rules if self.config.rule_enabled(r)]
         self.section_classifier = default_classifier()
         self.lexicon = default_lexicon().with_systems(self.config["systems"])
         if classifiers is None:
-            from .classifiers import load_classifiers
+            from analyzer.judging.classifiers.combine import load_classifiers
 
             classifiers = load_classifiers(self.config, self.nlp)
         self.classifiers = classifiers

@@ -73,7 +73,8 @@ def main() -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from analyzer import load_analyzer, load_config, ui
+    from analyzer import load_analyzer, load_config
+    from analyzer.app import ui
 
     base = build_draft(args.words)
     texts = [f"{base}\nRevision {i} of this draft.\n" for i in range(args.repeat + 1)]

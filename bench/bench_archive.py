@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzer.archive import discover, read_document, score_archive
-from analyzer.clustering import CauseSpace, archive_documents, cluster_documents
+from analyzer.archive.scoring import discover, read_document, score_archive
+from analyzer.archive.clustering import CauseSpace, archive_documents, cluster_documents
 from analyzer.config import load_config
 from analyzer.engine import Analyzer
 

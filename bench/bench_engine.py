@@ -54,7 +54,7 @@ def main() -> None:
     import spacy
 
     from analyzer.config import load_config
-    from analyzer.document import parse
+    from analyzer.reading.markdown import parse
     from analyzer.engine import Analyzer
 
     config = load_config()

@@ -41,7 +41,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.preprocessing import normalize
 
-from analyzer.clustering import CauseSpace, archive_documents, cluster_documents
+from analyzer.archive.clustering import CauseSpace, archive_documents, cluster_documents
 from analyzer.config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,11 +22,11 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analyzer import ui
+from analyzer.app import ui
 from analyzer.cli import run
 from analyzer.findings import ExitStatus, Finding, Report, SectionHit, Severity
-from analyzer.rules import default_rules
-from analyzer.sections import CANONICAL_SECTIONS
+from analyzer.judging.rules import default_rules
+from analyzer.nlp.sections import CANONICAL_SECTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -92,7 +92,7 @@ def app_env(tmp_path, monkeypatch):
 @pytest.fixture()
 def fake():
     analyzer = FakeAnalyzer()
-    with patch("analyzer.ui.load_analyzer", return_value=analyzer):
+    with patch("analyzer.app.ui.load_analyzer", return_value=analyzer):
         yield analyzer
 
 
@@ -164,7 +164,7 @@ def test_user_text_is_never_rendered_as_html(fake):
 
 
 def test_errors_show_a_friendly_message_not_a_traceback():
-    with patch("analyzer.ui.load_analyzer", return_value=FakeAnalyzer(RuntimeError("boom at engine.py:12"))):
+    with patch("analyzer.app.ui.load_analyzer", return_value=FakeAnalyzer(RuntimeError("boom at engine.py:12"))):
         at = start()
         at.text_area(key="draft_text").input(DRAFT).run()
     assert not at.exception
@@ -260,7 +260,7 @@ def test_similar_incidents_when_an_archive_is_set(fake, app_env):
     (app_env / "archive").mkdir()
     neighbour = SimpleNamespace(path=str(app_env / "archive" / "a.md"), title="Config pushed *without* review",
                                 score=0.83, shared_phrases=["config push", "no review"])
-    with patch("analyzer.clustering.similar", return_value=[neighbour]) as similar:
+    with patch("analyzer.archive.clustering.similar", return_value=[neighbour]) as similar:
         at = start()
         at.text_input(key="archive_path").set_value("archive").run()
         at.text_area(key="draft_text").input(DRAFT).run()
@@ -306,7 +306,7 @@ def test_archive_page_with_stub_modules(app_env):
     folder = app_env / "archive"
     folder.mkdir()
     score_archive, cluster_archive, calls = _stub_archive(folder)
-    with patch("analyzer.ui.archive_modules", return_value=(score_archive, cluster_archive)):
+    with patch("analyzer.app.ui.archive_modules", return_value=(score_archive, cluster_archive)):
         at = start()
         at.radio(key="page").set_value("archive").run()
         at.text_input(key="archive_path").set_value("archive").run()
@@ -325,7 +325,7 @@ def test_archive_page_with_stub_modules(app_env):
 
 
 def test_archive_page_without_the_archive_modules(fake):
-    with patch("analyzer.ui.archive_modules", return_value=None):
+    with patch("analyzer.app.ui.archive_modules", return_value=None):
         at = start()
         at.radio(key="page").set_value("archive").run()
     assert not at.exception
@@ -334,7 +334,7 @@ def test_archive_page_without_the_archive_modules(fake):
 
 def test_archive_page_on_a_small_folder(app_env):
     if ui.archive_modules() is None:
-        pytest.skip("analyzer.archive / analyzer.clustering are not importable in this tree")
+        pytest.skip("analyzer.archive.scoring / analyzer.clustering are not importable in this tree")
     folder = app_env / "postmortems"
     folder.mkdir()
     for f in (ROOT / "examples").glob("*.md"):

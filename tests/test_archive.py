@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.archive import (
+from analyzer.archive.scoring import (
     ArchiveStore,
     ScoreInterrupted,
     StoreError,
@@ -29,7 +29,7 @@ from analyzer.archive import (
 from analyzer.cli import run
 from analyzer.config import load_config
 from analyzer.findings import ExitStatus, Report
-from analyzer.htmltext import html_to_text
+from analyzer.reading.html import html_to_text
 
 FAST = {"classifiers": {"enabled": False}}
 
@@ -331,7 +331,7 @@ def test_score_a_corpus_sample(corpus_dir: Path, tmp_path: Path):
 def test_progress_bar_draws_only_on_a_terminal():
     import io
 
-    from analyzer.archive_cli import ProgressBar
+    from analyzer.cli.archive import ProgressBar
 
     quiet = io.StringIO()
     bar = ProgressBar(quiet)  # a StringIO is not a terminal

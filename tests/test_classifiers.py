@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.errors import ConfigError, ModelIntegrityError
-from analyzer.models import default_models_dir, load_model, verify
+from analyzer.judging.classifiers.models import default_models_dir, load_model, verify
 from analyzer.training.data import group_split, load_task
 
 MODELS = default_models_dir()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.clustering import (
+from analyzer.archive.clustering import (
     CauseDocument,
     CauseSpace,
     _raw_tokens,

@@ -6,7 +6,7 @@ import pytest
 
 from analyzer.config import find_project_config, load_config
 from analyzer.errors import ConfigError
-from analyzer.rules import rule_by_code
+from analyzer.judging.rules import rule_by_code
 
 
 def test_defaults_are_valid_and_typed():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analyzer.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL, parse
+from analyzer.reading.markdown import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL, parse
 
 DRAFT = """---
 title: Feature skew

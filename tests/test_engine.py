@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.ai import ai_score, is_ai_incident
+from analyzer.judging.profile import ai_score, is_ai_incident
 from analyzer.config import load_config
 from analyzer.engine import Analyzer, score
 from analyzer.findings import Finding, Severity

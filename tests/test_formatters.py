@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.findings import Report
-from analyzer.formatters import FORMATTERS
+from analyzer.output.formatters import FORMATTERS
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"

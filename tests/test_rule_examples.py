@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.rules import KINDS, default_rules
+from analyzer.judging.rules import KINDS, default_rules
 
 RULES = default_rules()
 CASES = [

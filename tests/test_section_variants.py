@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from analyzer import analyze
-from analyzer.sections import CANONICAL_SECTIONS as ALL_SECTIONS
-from analyzer.sections import default_classifier
+from analyzer.nlp.sections import CANONICAL_SECTIONS as ALL_SECTIONS
+from analyzer.nlp.sections import default_classifier
 
 DATA_FILE = Path(__file__).parent / "data" / "heading_variants.yaml"
 

@@ -8,13 +8,13 @@ import re
 
 import pytest
 
-from analyzer import ui
+from analyzer.app import ui
 from analyzer.config import load_config
 from analyzer.errors import InputError
 from analyzer.findings import Finding, Report, SectionHit, Severity
-from analyzer.fixer import apply_rewrites, propose, rewrite_of, sentence_span, split_question
-from analyzer.rules import default_rules
-from analyzer.sections import CANONICAL_SECTIONS
+from analyzer.app.fixer import apply_rewrites, propose, rewrite_of, sentence_span, split_question
+from analyzer.judging.rules import default_rules
+from analyzer.nlp.sections import CANONICAL_SECTIONS
 
 CONFIG = load_config(overrides={"profile": "general"})
 RULES = {r.name: r for r in default_rules()}

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConfigError
+from analyzer.errors import ConfigError
 
 TASKS = {
     "blame": {"labels": ("blameless", "blame"), "kinds": {"blame": {"explicit", "subtle"}, "blameless": {"neutral", "hard_negative"}}},

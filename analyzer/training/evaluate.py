@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .data import Example, default_data_dir, group_split, load_task
-from .train import DEFAULT_ESTIMATOR, ESTIMATORS, featurize, fit, make_nlp
+from analyzer.training.data import Example, default_data_dir, group_split, load_task
+from analyzer.training.train import DEFAULT_ESTIMATOR, ESTIMATORS, featurize, fit, make_nlp
 
 BLAME_KEYWORDS = re.compile(
     r"\b(human error|operator error|user error|careless\w*|sloppy|lazy|negligen\w*|incompeten\w*|reckless\w*|forgot|"

@@ -1,149 +1,15 @@
-"""Sentence features for the classifiers: what the parse knows, plus normalised words.
-
-The same functions run at training time (over each labelled sentence) and inside the pipeline
-(over each sentence of a draft), so the model sees the same features in both places:
-
-- who acts: person / role / team as subject or passive agent, of a failure verb or any verb;
-- the rule layer's hits in the sentence (PM101..PM106, PM201);
-- context: negated, rejected, hypothetical (the ConText-lite component);
-- modality and tense: "should have", future or "X to ..." with a person, imperatives;
-- tone cues: sarcasm and intensifier words, questions, exclamations;
-- systemic vocabulary for action items (automate, gate, alert, every, so that, ...).
-
-The words themselves are normalised (people -> `PERSONNAME`, numbers -> `0`) so the model
-learns "a person did X", not which names occur in the data.
+"""Training-side features: every sentence of a Doc with its model input, and the column selectors
+of the scikit-learn pipelines. The selectors live here (not in the run-time feature code) because
+pickled training models refer to them by this module path.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any, Iterable
+from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from ..components.context import categories_for
-from ..lexicon import agent_kind, default_lexicon
-from ..rules.agent import _is_failure
-
-TONE = frozenset(
-    "apparently obviously clearly somehow naturally seriously literally honestly surprisingly predictably"
-    " again usual course yet even still supposedly".split()
-)
-SYSTEMIC = re.compile(
-    r"\b(automat\w*|alert\w*|monitor\w*|gate[sd]?|validat\w*|guardrail\w*|prevent\w*|canary|staged|shadow|enforc\w*|block\w*"
-    r"|reject\w*|contract\w*|lint\w*|invariant|threshold\w*|circuit|rate.?limit|quota|dry.?run|policy|policies|default\w*"
-    r"|pre-?(commit|merge|deploy|flight)|ci|pipeline|check\w*|test\w*|rollback automatically|auto-?\w+|self-?\w+|every|all|any"
-    r"|always|never|whenever|cannot|can't|so that|so it|fail closed|idempotent|schema|registry|require[sd]?)\b",
-    re.I,
-)
-INSTANCE = re.compile(
-    r"\b(this|that|the failed|the affected|the broken|the bad|once|tonight|today|tomorrow|again|manually|by hand"
-    r"|re-?run|rerun|restart\w*|retry|re-?deploy\w*|revert\w*|roll(ed)? back|renew\w*|patch\w*|fix\w*|update\w*"
-    r"|documentation|docs|wiki|remind\w*|careful|attention|training session|workshop|investigate\w*|look into)\b",
-    re.I,
-)
-HOSTLIKE = re.compile(r"\b[a-z]+-?\d+\b|\bv\d+(\.\d+)*\b", re.I)
-
-
-def _normalise_token(tok, lexicon) -> str:
-    if tok.like_num or tok.is_digit:
-        return "0"
-    kind = agent_kind(tok, lexicon)
-    if kind == "person" and tok.lower_ not in lexicon.pronouns:
-        return "PERSONNAME"
-    return tok.lower_
-
-
-def normalised_text(span: Span, lexicon=None) -> str:
-    lexicon = lexicon or default_lexicon()
-    return " ".join(_normalise_token(t, lexicon) for t in span if not t.is_space)
-
-
-def sentence_features(span: Span, rule_codes: Iterable[str] = (), lexicon=None) -> dict[str, float]:
-    lexicon = lexicon or default_lexicon()
-    doc = span.doc
-    f: dict[str, float] = {}
-    for code in rule_codes:
-        f[f"rule={code}"] = 1.0
-    kinds = [agent_kind(t, lexicon) for t in span]
-    for k in ("person", "role", "team"):
-        n = kinds.count(k)
-        if n:
-            f[f"mention={k}"] = min(n, 3) / 3
-    for tok, kind in zip(span, kinds):
-        if kind is None:
-            continue
-        head = tok.head
-        if tok.dep_ in ("nsubj", "nsubjpass"):
-            f[f"subject={kind}"] = 1.0
-            if head.pos_ in ("VERB", "AUX") and _is_failure(head):
-                f[f"fail_subject={kind}"] = 1.0
-            aux = {c.lower_ for c in head.children if c.dep_ in ("aux", "auxpass")}
-            if aux & {"will", "'ll", "shall", "must", "should", "needs", "to"} or (head.dep_ == "xcomp"):
-                f[f"future_subject={kind}"] = 1.0
-            if {"should", "could", "would", "ought"} & aux and "have" in aux:
-                f[f"should_have_subject={kind}"] = 1.0
-        elif tok.dep_ == "pobj" and head.dep_ == "agent":
-            f[f"passive_agent={kind}"] = 1.0
-            if _is_failure(head.head):
-                f[f"fail_passive_agent={kind}"] = 1.0
-        elif tok.dep_ == "poss":
-            f[f"possessive={kind}"] = 1.0
-        elif tok.dep_ in ("dobj", "dative"):
-            f[f"object={kind}"] = 1.0
-    cats = categories_for(doc, span.start, span.end)
-    for c in cats:
-        f[f"context={c}"] = 1.0
-    lower = [t.lower_ for t in span]
-    for t in lower:
-        if t in TONE:
-            f[f"tone={t}"] = 1.0
-    text = span.text
-    lowered = text.lower()
-    if "if only" in lowered:
-        f["if_only"] = 1.0
-    if "?" in text:
-        f["question"] = 1.0
-    if "!" in text:
-        f["exclamation"] = 1.0
-    if '"' in text or "“" in text or "'" in text[:1]:
-        f["quotes"] = 1.0
-    first = next((t for t in span if not (t.is_space or t.is_punct)), None)
-    if first is not None and first.tag_ == "VB":
-        f["imperative"] = 1.0
-        f[f"imperative={first.lemma_.lower()}"] = 1.0
-    root = next((t for t in span if t.dep_ == "ROOT"), None)
-    if root is not None:
-        f[f"root={root.lemma_.lower()}"] = 1.0
-        if any(c.dep_ == "neg" for c in root.children):
-            f["root_negated"] = 1.0
-    f["systemic"] = min(len(SYSTEMIC.findall(text)), 4) / 4
-    f["instance"] = min(len(INSTANCE.findall(text)), 4) / 4
-    if HOSTLIKE.search(text):
-        f["hostlike"] = 1.0
-    n_words = sum(1 for t in span if t.is_alpha)
-    f["length"] = min(n_words, 40) / 40
-    return f
-
-
-def doc_sentences(doc: Doc) -> list[Span]:
-    """Sentences without leading or trailing whitespace and list markers."""
-    out = []
-    for sent in doc.sents:
-        s, e = sent.start, sent.end
-        while s < e and (doc[s].is_space or doc[s].text in "-*•>"):
-            s += 1
-        while e > s and doc[e - 1].is_space:
-            e -= 1
-        if any(not (t.is_space or t.is_punct) for t in doc[s:e]):
-            out.append(doc[s:e])
-    return out
-
-
-def sentence_row(sent: Span, hits: Iterable[Any], lexicon=None) -> dict[str, Any]:
-    """The model input {"text", "feats"} of one sentence, given the Doc's rule hits."""
-    codes = {h.code for h in hits if sent.start_char <= h.start < sent.end_char}
-    return {"text": normalised_text(sent, lexicon), "feats": sentence_features(sent, codes, lexicon)}
+from analyzer.judging.classifiers.features import doc_sentences, sentence_row
 
 
 def featurize_doc(doc: Doc, lexicon=None) -> list[tuple[Span, dict[str, Any]]]:

@@ -14,9 +14,9 @@ from typing import Any, Callable
 
 import yaml
 
-from ..models import MANIFEST, MODEL_FORMAT, TaskModel, sha256_file
-from .data import Example, data_hash, load_task
-from .features import featurize_doc, get_feats, get_text
+from analyzer.judging.classifiers.models import MANIFEST, MODEL_FORMAT, TaskModel, sha256_file
+from analyzer.training.data import Example, data_hash, load_task
+from analyzer.training.features import featurize_doc, get_feats, get_text
 
 MODEL_VERSION = 1
 SEED = 13
@@ -139,9 +139,9 @@ def featurize(examples: list[Example], nlp) -> list[dict[str, Any]]:
 
 def make_nlp(base_model: str, exclude: tuple[str, ...] = ("ner",)):
     """The rules-only pmlint pipeline the features are read from (as the engine builds it)."""
-    from ..pipeline import build_nlp
+    from analyzer.judging.pipeline import build_pipeline
 
-    return build_nlp(base_model, exclude)
+    return build_pipeline(base_model, exclude)
 
 
 def fit(spec_name: str, examples: list[Example], rows: list[dict[str, Any]]) -> "TaskModel":
@@ -154,7 +154,7 @@ def library_versions(base_model: str, nlp=None) -> dict[str, str]:
     import sklearn
     import spacy
 
-    from .. import __version__
+    from analyzer.version import __version__
 
     versions = {
         "python": platform.python_version(),

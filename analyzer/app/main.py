@@ -1,0 +1,211 @@
+"""pmlint's Streamlit app: widgets and layout only (drawing lives in `analyzer.ui`).
+
+Run it with `pmlint app`, or `streamlit run app.py` in a checkout (the repository's `app.py`
+calls `main()` from here, so the installed package and the checkout show the same app). Do not
+`streamlit run` this file itself: Streamlit would put `analyzer/` on `sys.path`, where the
+package's own modules could shadow top-level modules of the same name.
+
+Two pages:
+- Draft (default): paste or upload a draft, see it marked up, the section checklist, accept
+  rewrites, download the report; similar past incidents when an archive is set.
+- Archive: score a folder (inside `app.archive_root`) or uploaded files, explore scores over
+  time and the recurring-cause clusters, open any incident's full report.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import streamlit as st
+
+from analyzer.app import ui
+from analyzer.config import PROFILES
+from analyzer.errors import InputError, PmlintError
+
+PAGES = {"draft": "Review a draft", "archive": "Archive"}
+# Widget values that must survive a visit to the other page (Streamlit drops the state of
+# widgets a run does not draw).
+_KEEP = ("draft_text", "profile", "archive_path")
+
+
+def main() -> None:
+    st.set_page_config(page_title="pmlint · post-mortem review", page_icon="📝", layout="wide")
+    ui.inject_css()
+    for key in _KEEP:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    try:
+        settings = ui.load_settings(st.session_state.get("profile"))
+    except PmlintError as exc:
+        st.error(f"pmlint cannot start with this configuration: {exc}", icon="⚠️")
+        st.stop()
+    page, archive_dir = sidebar(settings)
+    if page == "archive":
+        with ui.friendly_errors("the archive page"):
+            archive_page(settings, archive_dir)
+    else:
+        with ui.friendly_errors("the review"):
+            draft_page(settings, archive_dir)
+
+
+def sidebar(settings: ui.Settings) -> tuple[str, Path | None]:
+    with st.sidebar:
+        st.markdown("## pmlint")
+        st.caption("A careful second reader for incident post-mortems.")
+        page = st.radio("Page", list(PAGES), format_func=PAGES.get, key="page", label_visibility="collapsed")
+        st.divider()
+        default = settings.base["archive"].get("path") or ""
+        path = st.text_input(
+            "Archive folder",
+            value=str(default),
+            key="archive_path",
+            placeholder="e.g. postmortems/",
+            help=f"A folder of past post-mortems inside {settings.root} (app.archive_root). "
+            "Used for similar incidents and on the Archive page.",
+        )
+        archive_dir = None
+        if path.strip():
+            try:
+                archive_dir = ui.resolve_archive_dir(path, settings.root)
+            except InputError as exc:
+                st.warning(str(exc))
+        st.caption(f"Archive root: `{settings.root}`")
+        st.divider()
+        st.caption(ui.version_caption(settings))
+    return page, archive_dir
+
+
+# ------------------------------------------------------------------ draft page
+
+def draft_page(settings: ui.Settings, archive_dir: Path | None) -> None:
+    st.title("Review a post-mortem draft")
+    st.caption(
+        "Paste the draft or upload it. pmlint marks it up the way a careful incident reviewer would: "
+        "blame-oriented phrasing, conclusions that say what happened but not why, and missing sections."
+    )
+    left, right = st.columns([3, 1], gap="medium")
+    with right:
+        # No `type=` filter: Streamlit would refuse other files with its own terse error; the
+        # app checks the type itself and says what it accepts (ui.read_upload).
+        st.file_uploader(
+            "Upload a draft (.md, .markdown, .txt)",
+            key="draft_upload",
+            on_change=ui.on_upload,
+            args=(settings.max_upload_mb,),
+            max_upload_size=max(1, math.ceil(settings.max_upload_mb)),
+            help=f"Markdown or plain text, up to {settings.max_upload_mb:g} MB.",
+        )
+        st.button("Try the example draft", key="load_example", on_click=ui.load_example, width="stretch")
+    with left:
+        st.text_area(
+            "Your draft (Markdown or plain text)",
+            key="draft_text",
+            height=220,
+            on_change=ui.on_text_edit,
+            placeholder="# Incident title\n\n## Summary\nOn Tuesday at 14:02 UTC …",
+        )
+        st.button("Review the draft", type="primary", key="review")
+    ui.show_input_messages()
+
+    text = st.session_state.get("draft_text") or ""
+    if not text.strip():
+        st.info("Paste a draft above, upload a file, or try the example draft to see what pmlint points out.")
+        return
+    name = st.session_state.get("draft_name") or "draft.md"
+    config = settings.config
+    report = ui.analyze_draft(text, name, config)
+    if report.error:
+        st.error(f"This draft could not be analysed: {report.error}")
+        return
+
+    ui.render_scoreboard(report, config)
+    ui.render_downloads(report, config, name)
+    st.divider()
+    ui.render_markup(text, report, config)
+
+    st.divider()
+    st.subheader("Section checklist", anchor="section-checklist")
+    st.radio(
+        "Required sections for",
+        PROFILES,
+        index=PROFILES.index(settings.base.profile),
+        format_func=ui.PROFILE_LABELS.get,
+        key="profile",
+        horizontal=True,
+        help="Detected from the draft by default; choose a profile to override it (this also changes the score).",
+    )
+    ui.render_checklist(report, config)
+
+    st.divider()
+    st.subheader("Fixed draft", anchor="fixed-draft")
+    st.caption("Accept the suggested rewrites you agree with, edit them if you like, and download the edited draft.")
+    ui.render_fixer(text, report, config, name)
+
+    st.divider()
+    st.subheader("Similar past incidents", anchor="similar-incidents")
+    ui.render_similar(text, config, archive_dir)
+
+
+# ---------------------------------------------------------------- archive page
+
+def archive_page(settings: ui.Settings, archive_dir: Path | None) -> None:
+    st.title("Archive: recurring causes")
+    st.caption(
+        f"Score every post-mortem in a folder (set in the sidebar, inside `{settings.root}`) or upload several "
+        "files; then look at scores over time and at the causes that keep coming back."
+    )
+    if ui.archive_modules() is None:
+        st.info(
+            "The archive page needs pmlint's archive modules (analyzer.archive and analyzer.clustering), "
+            "which this installation does not have yet. The draft page works without them."
+        )
+        return
+    uploads = st.file_uploader(
+        "…or upload post-mortems (.md, .markdown, .txt; scored instead of the folder)",
+        accept_multiple_files=True,
+        key="archive_upload",
+        max_upload_size=max(1, math.ceil(settings.max_upload_mb)),
+    )
+    source = f"{len(uploads)} uploaded file(s)" if uploads else (f"`{archive_dir}`" if archive_dir else None)
+    st.markdown(f"**Source:** {source}" if source else "**Source:** set an archive folder in the sidebar, or upload files.")
+    if st.button("Score the archive", type="primary", key="archive_run", disabled=source is None):
+        root = archive_dir
+        if uploads:
+            _drop_upload_dir()
+            root, problems = ui.save_uploads(uploads, settings.max_upload_mb)
+            for problem in problems:
+                st.warning(problem)
+            st.session_state["archive_upload_dir"] = str(root) if root else None
+        if root is None:
+            st.error("None of the uploaded files could be read.")
+        else:
+            st.session_state["archive_result"] = ui.run_archive(root, settings.config)
+            st.session_state.pop("archive_open", None)
+
+    result = st.session_state.get("archive_result")
+    if not result:
+        return
+    st.caption(f"Scored: `{result['root']}`")
+    ui.render_archive_overview(result)
+    ui.render_clusters(result)
+
+    st.subheader("Open an incident", anchor="open-incident")
+    rows = {r["path"]: (r.get("title") or Path(str(r["path"])).name) for r in result["scored"].rows}
+    options = [""] + list(rows)
+    if st.session_state.get("archive_open") not in options:
+        st.session_state.pop("archive_open", None)
+    choice = st.selectbox(
+        "Incident", options, key="archive_open",
+        format_func=lambda p: rows.get(p, p) if p else "Choose an incident, or use a cluster's Open button…",
+    )
+    if choice:
+        ui.render_incident(result, choice, settings.config)
+
+
+def _drop_upload_dir() -> None:
+    old = st.session_state.pop("archive_upload_dir", None)
+    if old and Path(old).name.startswith("pmlint-archive-"):
+        shutil.rmtree(old, ignore_errors=True)
+

@@ -1,0 +1,106 @@
+"""The one place where trained classifiers and the rule layer are combined.
+
+The `pmlint_classifiers` component scores sentences; `ClassifierCombiner.combine` turns the
+scores into findings next to the rule hits:
+
+- a rule hit (blame.* or action.what-not-why) inside a sentence the classifier also flags keeps
+  its rule and becomes `source: both`, with the classifier's probability as `confidence`;
+- a sentence only the classifier flags becomes `blame.classifier` (PM110) or
+  `action.classifier` (PM210), `source: classifier`, with the cues that drove the score as its
+  explanation and a rewrite of that sentence (blame) or the systemic version (actions). A
+  classifier-only blame finding also needs a human in the sentence (a name, a role, a team, or a
+  word such as "someone" or "they"): blame is about someone, and on real documents the model's
+  confident flags on sentences about systems alone were false alarms (models/README.md);
+- a rule hit the classifier does not confirm stays `source: rule`, and its explanation notes
+  the classifier's probability.
+
+A rule hit counts as confirmed at the model's own decision threshold (0.5, in its manifest). A
+sentence no rule flagged becomes a finding only at the stricter thresholds in config
+(`classifiers.blame_threshold`, `classifiers.action_threshold`): in real documents blame is rare,
+so a classifier-only flag needs more evidence than the balanced training data suggests.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Sequence
+
+from spacy.tokens import Doc
+
+from analyzer.errors import ModelIntegrityError
+
+BLAME_RULES = {"PM101", "PM102", "PM103", "PM104", "PM105", "PM106"}
+ACTION_RULES = {"PM201"}
+GENERIC_ACTION = ("Turn this into a mechanism that removes the class of failure: an automated check, a gate, a "
+                  "safer default or an alert with a threshold and an owner, so that the next instance cannot recur.")
+
+
+class ClassifierCombiner:
+    name = "classifiers"
+
+    def __init__(self, confirm: dict[str, float]) -> None:
+        self.confirm = confirm  # the models' own decision thresholds (from their manifests)
+
+    def combine(self, hits: list[Any], docs: Sequence[Doc], ctx: Any, config: Any) -> list[Any]:
+        from analyzer.judging.checks import Hit
+
+        thresholds = {"blame": config["classifiers"]["blame_threshold"], "actions": config["classifiers"]["action_threshold"]}
+        spec = {"blame": (BLAME_RULES, "PM110"), "actions": (ACTION_RULES, "PM210")}
+        out = list(hits)
+        for doc in docs:
+            offset = doc._.pm_offset
+            for task, scores in (doc._.classifier_scores or {}).items():
+                rule_codes, code = spec[task]
+                threshold = thresholds[task]
+                for sc in scores:
+                    start, end = sc.start + offset, sc.end + offset
+                    inside = [i for i, h in enumerate(out) if h.code in rule_codes and start <= h.start < end]
+                    cues = "; ".join(sc.cues)
+                    if inside:
+                        for i in inside:
+                            if sc.p >= self.confirm.get(task, 0.5):
+                                note = f"classifier agrees (p={sc.p:.2f}{': ' + cues if cues else ''})"
+                                out[i] = replace(out[i], source="both", confidence=sc.p,
+                                                 explanation=f"{out[i].explanation}; {note}".strip("; "))
+                            else:
+                                note = f"classifier does not confirm it (p={sc.p:.2f})"
+                                out[i] = replace(out[i], explanation=f"{out[i].explanation}; {note}".strip("; "))
+                    elif sc.p >= threshold and (task != "blame" or sc.human):
+                        text = " ".join(ctx.text[start:end].split())
+                        out.append(Hit(
+                            code, start, end,
+                            {"cue": text if len(text) <= 90 else text[:89] + "…", "cues": cues or "the sentence as a whole"},
+                            suggestion=sc.suggestion or (GENERIC_ACTION if task == "actions" else ""),
+                            confidence=sc.p, source="classifier", explanation=cues,
+                        ))
+        return out
+
+
+def load_classifiers(config: Any, nlp: Any) -> list[ClassifierCombiner]:
+    """Add the classifier component to `nlp` (once) and return the combiner.
+
+    With `classifiers.enabled: false` the engine runs on rules alone. When no models are shipped
+    or installed, pmlint says so on stderr and runs on rules alone; a model that fails its
+    manifest check is an error (exit status 2), never silently used."""
+    settings = config["classifiers"]
+    if not settings["enabled"] or nlp.lang != "en" or "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+        return []
+    from analyzer.judging.classifiers import component  # noqa: F401  (registers pmlint_classifiers)
+    from analyzer.judging.classifiers.models import default_models_dir
+
+    models_dir = settings["models_dir"] or default_models_dir()
+    if models_dir is None or not all((Path(models_dir) / t / "meta.yaml").is_file() for t in ("blame", "actions")):
+        print("pmlint: no trained classifiers found (run `pmlint train`); using rules only", file=sys.stderr)
+        return []
+    if "pmlint_classifiers" not in nlp.pipe_names:
+        try:
+            nlp.add_pipe("pmlint_classifiers", config={"models_dir": str(models_dir)})
+        except Exception as exc:  # spaCy may wrap errors from a factory: surface ours as they are
+            cause = exc if isinstance(exc, ModelIntegrityError) else (exc.__cause__ or exc.__context__)
+            if isinstance(cause, ModelIntegrityError):
+                raise cause from None
+            raise
+    models = nlp.get_pipe("pmlint_classifiers").models
+    return [ClassifierCombiner({task: m.threshold for task, m in models.items()})]

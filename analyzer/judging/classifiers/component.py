@@ -1,0 +1,120 @@
+"""`pmlint_classifiers`: the trained blame and what-not-why classifiers, inside the pipeline.
+
+For every sentence it computes the features the models were trained on (analyzer/training/
+features.py), scores blame on every prose sentence and what-not-why on action-like sentences
+(items under Action items, or anything phrased as a future commitment), and stores
+`Doc._.classifier_scores = {"blame": [Score], "actions": [Score]}`. The engine's combiner
+(analyzer/classifiers.py) turns scores into findings next to the rule hits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from analyzer.nlp.lexicon import agent_kind, default_lexicon
+from analyzer.judging.rules.agent import rewrite_sentence
+from analyzer.judging.rules.component import FUTURE, section_at
+
+MIN_WORDS = 3  # fragments ("afternoon:", "Five whys") are not sentences the models were trained on
+
+
+# Words that put a human in the sentence besides names, roles and teams (the lexicon's job).
+HUMAN_WORDS = frozenset(
+    "he she him her his hers they them their you your someone somebody anyone anybody nobody whoever everyone"
+    " everybody people human humans folks staff colleague colleagues".split()
+)
+
+
+@dataclass(frozen=True)
+class Score:
+    start: int  # doc-local char offsets of the sentence
+    end: int
+    p: float
+    cues: tuple[str, ...] = ()
+    suggestion: str = ""
+    human: bool = True  # a person, role, team or human pronoun is in the sentence
+
+
+class ClassifierScorer:
+    def __init__(self, nlp: Language, models: dict, min_explain: float = 0.5) -> None:
+        self.models = models  # task -> analyzer.models.LoadedModel
+        self.min_explain = min_explain
+        self.nlp = nlp
+
+    def __call__(self, doc: Doc) -> Doc:
+        from analyzer.judging.classifiers.features import doc_sentences, sentence_row
+
+        lexicon = doc._.pm_lexicon or default_lexicon()
+        offset = doc._.pm_offset
+        # headings and table header cells are labels, not sentences
+        headings = [(h.title_start - offset, h.title_end - offset) for h in (doc._.pm_headings or [])]
+        document = doc._.pm_document
+        if document is not None:
+            headings += [(b.start - offset, b.end - offset) for b in document.blocks if b.kind == "table_cell" and b.row == 0]
+        sentences = [
+            sent for sent in doc_sentences(doc)
+            if not any(a <= sent.start_char and sent.end_char <= b for a, b in headings)
+            and sum(1 for t in sent if t.is_alpha) >= MIN_WORDS
+        ]
+        scores: dict[str, list[Score]] = {"blame": [], "actions": []}
+        hits = doc._.rule_hits or ()
+        blame_hits = [h.start for h in hits if h.code.startswith("PM10")]
+        human = {s.start: self._human(s, lexicon) for s in sentences}
+        rows: dict[int, dict] = {}  # features are computed once per sentence, only where needed
+        for task, model in self.models.items():
+            if task == "actions":
+                picked = [s for s in sentences if section_at(doc, s.start_char) == "action_items" or FUTURE.search(s.text)]
+            else:
+                # blame is scored where it can matter: sentences with a human in them (the only
+                # ones a classifier-only finding may flag) and sentences with a blame rule hit
+                picked = [s for s in sentences
+                          if human[s.start] or any(s.start_char <= h < s.end_char for h in blame_hits)]
+            if not picked:
+                continue
+            for s in picked:
+                if s.start not in rows:
+                    rows[s.start] = sentence_row(s, hits, lexicon)
+            chosen = [(s, rows[s.start]) for s in picked]
+            probs = model.model.predict_proba([s.text for s, _ in chosen], [r for _, r in chosen])
+            for (sent, row), p in zip(chosen, probs):
+                cues: tuple[str, ...] = ()
+                suggestion = ""
+                if p >= self.min_explain:
+                    cues = tuple(model.model.explain(row))
+                    if task == "blame":
+                        suggestion = rewrite_sentence(sent, lexicon)
+                    else:
+                        suggestion = self._action_suggestion(doc, sent)
+                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion, human[sent.start]))
+        doc._.classifier_scores = scores
+        return doc
+
+    @staticmethod
+    def _human(sent, lexicon) -> bool:
+        return any(t.lower_ in HUMAN_WORDS or agent_kind(t, lexicon) for t in sent)
+
+    def _action_suggestion(self, doc: Doc, sent) -> str:
+        """The systemic version from the what-not-why rule's pattern data, when one matches."""
+        if "pmlint_rules" not in self.nlp.pipe_names:
+            return ""
+        runner = self.nlp.get_pipe("pmlint_rules")
+        for match_id, s, e in doc._.rule_matches or ():
+            key = doc.vocab.strings[match_id]
+            if key in runner.pattern_suggestion and sent.start <= s < sent.end:
+                return runner.pattern_suggestion[key]
+        return ""
+
+
+@Language.factory(
+    "pmlint_classifiers",
+    default_config={"models_dir": None, "tasks": ["blame", "actions"]},
+    assigns=["doc._.classifier_scores"],
+    requires=["doc.sents", "doc._.rule_hits"],
+)
+def make_classifier_scorer(nlp: Language, name: str, models_dir: str | None, tasks: list[str]) -> ClassifierScorer:
+    from analyzer.judging.classifiers.models import load_model
+
+    return ClassifierScorer(nlp, {task: load_model(task, models_dir) for task in tasks})

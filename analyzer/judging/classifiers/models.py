@@ -1,0 +1,214 @@
+"""The one loader for trained artifacts: every model directory carries a manifest.
+
+    models/<name>/model.joblib   the fitted scikit-learn Pipeline (vectorisers included)
+    models/<name>/linear/        the same linear model exported as plain data (JSON + .npy)
+    models/<name>/textcat/       a spaCy pipeline saved with nlp.to_disk (a trained textcat)
+    models/<name>/meta.yaml      format, version, task, labels, estimator, data hash, library
+                                 versions, metrics, threshold, and the sha256 of every file
+
+`load_model` refuses a model whose files do not match their recorded hashes with a message that
+says how to fix it. At run time pmlint reads the plain-data export, never the pickle; only
+`load_model(..., sklearn=True)` unpickles model.joblib (and then also requires the scikit-learn
+minor version it was trained with). A joblib file is executable code: only load models from the
+directory pmlint ships or one your configuration names (`classifiers.models_dir`), never from a
+path that came with a document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analyzer.errors import ModelIntegrityError
+
+MANIFEST = "meta.yaml"
+MODEL_FORMAT = 2  # 2: model.joblib + linear/ export + textcat/
+
+
+def default_models_dir() -> Path | None:
+    """`models/` beside the package (a checkout or an editable install)."""
+    candidate = Path(__file__).resolve().parents[3] / "models"  # analyzer/judging/classifiers/ -> checkout
+    return candidate if candidate.is_dir() else None
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+PARSE_CUES = {
+    "fail_subject=person": "a named person is the subject of a failure verb",
+    "fail_subject=role": "a role is the subject of a failure verb",
+    "fail_subject=team": "a team is the subject of a failure verb",
+    "fail_passive_agent=person": "a person is the passive agent of a failure",
+    "fail_passive_agent=role": "a role is the passive agent of a failure",
+    "passive_agent=person": "a person is the passive agent (\"by ...\")",
+    "passive_agent=role": "a role is the passive agent (\"by ...\")",
+    "subject=person": "a person is the subject",
+    "subject=role": "a role is the subject",
+    "subject=team": "a team is the subject",
+    "future_subject=person": "a person is asked to do better (future or \"X to ...\")",
+    "future_subject=role": "a role is asked to do better",
+    "future_subject=team": "a team is asked to do better",
+    "should_have_subject=person": "\"should have\" about a person",
+    "should_have_subject=role": "\"should have\" about a role",
+    "possessive=person": "a person's action or fault",
+    "if_only": "an \"if only ...\" counterfactual",
+    "question": "a rhetorical question",
+    "instance": "fix-the-instance wording (re-run, update, remind, ...)",
+    "hostlike": "names one host or version",
+    "imperative": "an imperative about one thing",
+}
+
+
+class TaskModel:
+    """A trained classifier: a scikit-learn pipeline over pmlint's sentence features, spaCy's
+    textcat over the raw sentence, or both (their probabilities averaged)."""
+
+    def __init__(self, linear: Any | None, textcat: Any | None) -> None:
+        if linear is None and textcat is None:
+            raise ValueError("a TaskModel needs at least one part")
+        self.linear = linear
+        self.textcat = textcat
+        self._names: list[str] | None = None
+
+    def predict_proba(self, texts: list[str], rows: list[dict[str, Any]]) -> list[float]:
+        parts = []
+        if self.linear is not None and rows:
+            if hasattr(self.linear, "named_steps"):  # a scikit-learn pipeline (training, tests)
+                parts.append([float(p) for p in self.linear.predict_proba(rows)[:, 1]])
+            else:  # the exported LinearTextModel (run time)
+                parts.append(self.linear.predict_proba(rows))
+        if self.textcat is not None and texts:
+            parts.append([float(d.cats.get("POS", 0.0)) for d in self.textcat.pipe(texts, batch_size=256)])
+        if not parts:
+            return []
+        return [sum(ps) / len(ps) for ps in zip(*parts)]
+
+    def explain(self, row: dict[str, Any], k: int = 3) -> list[str]:
+        """The features that pushed this row towards the positive class the most, in words."""
+        if self.linear is None or not hasattr(self.linear, "contributions"):
+            return []
+        cues: list[str] = []
+        for value, full in self.linear.contributions(row):
+            if value <= 0 or len(cues) >= k:
+                break
+            block, _, name = full.partition("__")
+            if block == "chars":
+                continue
+            if block == "parse":
+                cue = PARSE_CUES.get(name) or (f"rule {name.split('=', 1)[1]} matched" if name.startswith("rule=") else
+                                               f"context: {name.split('=', 1)[1].lower()}" if name.startswith("context=") else
+                                               f"tone word \"{name.split('=', 1)[1]}\"" if name.startswith("tone=") else name)
+            else:
+                cue = f"the words \"{name}\""
+            if cue not in cues:
+                cues.append(cue)
+        return cues
+
+    def save(self, folder: Path) -> None:
+        import joblib
+
+        from analyzer.judging.classifiers.linear import LinearTextModel
+
+        if self.linear is not None:
+            joblib.dump(self.linear, folder / "model.joblib", compress=3)
+            LinearTextModel.export(self.linear, folder / "linear")
+        if self.textcat is not None:
+            self.textcat.to_disk(folder / "textcat")
+
+    @classmethod
+    def load(cls, folder: Path, *, sklearn: bool = False) -> "TaskModel":
+        """The run-time form (exported linear model, no unpickling), or with `sklearn=True` the
+        fitted scikit-learn pipeline from model.joblib (provenance, tests)."""
+        linear = textcat = None
+        if sklearn and (folder / "model.joblib").is_file():
+            import joblib
+
+            linear = joblib.load(folder / "model.joblib")
+        elif (folder / "linear" / "model.json").is_file():
+            from analyzer.judging.classifiers.linear import LinearTextModel
+
+            linear = LinearTextModel.load(folder / "linear")
+        if (folder / "textcat").is_dir():
+            import spacy
+
+            textcat = spacy.load(folder / "textcat")
+        return cls(linear, textcat)
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    name: str
+    meta: dict[str, Any]
+    model: TaskModel
+
+    @property
+    def threshold(self) -> float:
+        return float(self.meta.get("threshold", 0.5))
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise ModelIntegrityError(f"{folder}: no {MANIFEST} manifest; retrain with `pmlint train`")
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ModelIntegrityError(f"{path}: not valid YAML: {exc}") from exc
+    for key in ("name", "version", "labels", "files", "library_versions"):
+        if key not in (meta or {}):
+            raise ModelIntegrityError(f"{path}: manifest lacks {key!r}")
+    return meta
+
+
+def verify(folder: Path) -> dict[str, Any]:
+    """Check every file against the manifest; return the manifest."""
+    meta = read_manifest(folder)
+    for name, expected in meta["files"].items():
+        path = folder / name
+        if path.is_symlink() or not path.is_file():
+            raise ModelIntegrityError(f"{path}: missing (or a symlink); retrain with `pmlint train`")
+        actual = sha256_file(path)
+        if actual != expected:
+            raise ModelIntegrityError(
+                f"{path}: sha256 {actual[:12]}... does not match the manifest ({expected[:12]}...); "
+                "the file was changed after training. Refusing to load it; retrain with `pmlint train`."
+            )
+    return meta
+
+
+def check_sklearn_version(folder: Path, meta: dict[str, Any]) -> None:
+    """Unpickling model.joblib needs the scikit-learn minor version it was trained with."""
+    import sklearn
+
+    trained = str(meta["library_versions"].get("scikit-learn", ""))
+    if _minor(trained) != _minor(sklearn.__version__):
+        raise ModelIntegrityError(
+            f"{folder}: trained with scikit-learn {trained}, but {sklearn.__version__} is installed; "
+            "install the version in pyproject.toml or retrain with `pmlint train`"
+        )
+
+
+def load_model(name: str, models_dir: str | Path | None = None, *, sklearn: bool = False) -> LoadedModel:
+    base = Path(models_dir) if models_dir else default_models_dir()
+    if base is None:
+        raise ModelIntegrityError("no models directory: set classifiers.models_dir or run `pmlint train`")
+    folder = base / name
+    meta = verify(folder)
+    if meta.get("format", 1) != MODEL_FORMAT:
+        raise ModelIntegrityError(f"{folder}: model format {meta.get('format')} is not {MODEL_FORMAT}; retrain with `pmlint train`")
+    if sklearn:
+        check_sklearn_version(folder, meta)
+    return LoadedModel(name, meta, TaskModel.load(folder, sklearn=sklearn))

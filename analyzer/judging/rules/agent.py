@@ -1,0 +1,235 @@
+"""The `agent` kind: a person or a role as the agent of a failure, read from the dependency parse.
+
+"Priya pushed the broken config" (active subject), "the alert was ignored by the on-call"
+(passive agent), "the engineer who skipped the review" (relative clause), "Tom forgot to renew
+the certificate" (a failure verb with a complement). Neutral verbs (push, merge, deploy, run)
+count only with a bad object ("the broken config") or a missing safeguard ("without review").
+The verb must not be negated. The same reading feeds the classifier's features.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from analyzer.nlp.lexicon import Lexicon, agent_kind
+
+FAILURE_VERBS = frozenset(
+    "forget ignore neglect overlook miss skip misconfigure misread mistype misjudge mishandle botch bungle"
+    " mess screw fumble break delete wipe nuke corrupt bypass circumvent disregard cause crash kill ruin"
+    " fail omit sabotage trash blow".split()
+)
+NEUTRAL_VERBS = frozenset(
+    "push merge deploy ship approve run change apply commit release make write edit modify update execute"
+    " enter type set introduce roll drop disable remove leave add upload launch trigger rush".split()
+)
+BAD_WORDS = frozenset(
+    "bad broken wrong faulty incorrect untested buggy malformed invalid unreviewed erroneous dangerous"
+    " destructive mistaken mistake error typo blunder bug careless sloppy unsafe unvetted"
+    " misconfigured".split()
+)
+MISSING_SAFEGUARD = frozenset(
+    "test testing tests review reviews reviewing approval approvals check checks checking canary permission"
+    " telling notice notifying announcement backup backups warning peer validation asking authorization"
+    " sign-off signoff".split()
+)
+COMPLEMENT_VERBS = frozenset({"forget", "fail", "neglect", "omit"})
+# verbs whose passive "was <verb>ed by X" with a neutral verb still needs a bad subject
+IRREGULAR_VBN = {
+    "push": "pushed", "run": "run", "make": "made", "break": "broken", "forget": "forgotten",
+    "write": "written", "take": "taken", "drop": "dropped", "skip": "skipped", "set": "set",
+    "ship": "shipped", "commit": "committed", "deploy": "deployed", "miss": "missed", "ignore": "ignored",
+    "overlook": "overlooked", "blow": "blown", "leave": "left", "do": "done", "get": "got",
+    "mistype": "mistyped", "put": "put", "send": "sent", "rush": "rushed", "upload": "uploaded",
+    "kill": "killed", "wipe": "wiped", "delete": "deleted", "approve": "approved", "merge": "merged",
+    "type": "typed", "enter": "entered", "apply": "applied", "modify": "modified", "trigger": "triggered",
+}
+
+
+def vbn(lemma: str) -> str:
+    if lemma in IRREGULAR_VBN:
+        return IRREGULAR_VBN[lemma]
+    if lemma.endswith("e"):
+        return lemma + "d"
+    if lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ied"
+    return lemma + "ed"
+
+
+@dataclass(frozen=True)
+class AgentHit:
+    agent: Token
+    verb: Token
+    kind: str  # person | role | team
+    passive: bool
+    span: Span
+    cue: str
+    rewrite: str
+
+
+def _subtree_has(token: Token, words: frozenset[str]) -> bool:
+    return any(t.lemma_.lower() in words or t.lower_ in words for t in token.subtree)
+
+
+def _has_bad_object(verb: Token) -> bool:
+    for child in verb.children:
+        if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative") and _subtree_has(child, BAD_WORDS):
+            return True
+        if child.dep_ == "prep" and child.lower_ == "without" and _subtree_has(child, MISSING_SAFEGUARD):
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("to", "into", "in") and any(
+            t.lemma_.lower() in BAD_WORDS for t in child.subtree
+        ):
+            return True
+        if child.dep_ == "advcl" and any(t.lower_ == "without" for t in child.children):
+            return True
+    return False
+
+
+def _is_failure(verb: Token) -> bool:
+    lemma = verb.lemma_.lower()
+    if lemma in FAILURE_VERBS:
+        if lemma in ("cause",):
+            # "X caused the outage" - only with a failure-like object
+            return any(c.dep_ == "dobj" for c in verb.children)
+        if lemma in ("fail",):
+            return any(c.dep_ == "xcomp" for c in verb.children)
+        return True
+    if lemma in NEUTRAL_VERBS:
+        return _has_bad_object(verb)
+    return False
+
+
+def _agents(verb: Token) -> list[tuple[Token, bool]]:
+    out: list[tuple[Token, bool]] = []
+    for child in verb.children:
+        if child.dep_ in ("nsubj",):
+            subj = child
+            if subj.lower_ in ("who", "that") and verb.dep_ == "relcl":
+                subj = verb.head
+            out.append((subj, False))
+        elif child.dep_ == "agent":
+            out.extend((p, True) for p in child.children if p.dep_ == "pobj")
+    if not out and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        out = [(a, p) for a, p in _agents(verb.head) if not p]
+    if not out and verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("try", "manage", "decide", "choose", "attempt"):
+        out = _agents(verb.head)
+    if not out and verb.dep_ == "relcl":
+        # "the engineer ignoring the alert" / "the config pushed by Priya" handled above; bare relcl
+        pass
+    # "Priya and Tom skipped" -> both
+    more = []
+    for tok, passive in out:
+        more.extend((c, passive) for c in tok.children if c.dep_ == "conj")
+    return out + more
+
+
+def _text(tokens: list[Token]) -> str:
+    return "".join(t.text_with_ws for t in sorted(tokens, key=lambda t: t.i)).strip()
+
+
+def _phrase(token: Token) -> str:
+    return _text(list(token.subtree))
+
+
+def _rest(verb: Token, exclude: set[int]) -> str:
+    parts = []
+    for child in verb.rights:
+        if child.dep_ in ("punct", "cc", "conj") or child.i in exclude:
+            continue
+        parts.append(_phrase(child))
+    return " ".join(p for p in parts if p)
+
+
+def blameless_rewrite(verb: Token, agent: Token, passive: bool) -> str:
+    """A concrete rewrite of the sentence with the system, not the person, as the subject."""
+    lemma = verb.lemma_.lower()
+    sent = verb.sent
+    if passive:
+        agent_prep = agent.head
+        drop = {t.i for t in agent_prep.subtree}
+        words = [t for t in sent if t.i not in drop and not t.is_space]
+        base = _text(words).rstrip(" .!")
+        return f"{base[:1].upper()}{base[1:]}. What made that possible, and what would have caught it?"
+    if lemma in COMPLEMENT_VERBS:
+        comp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+        if comp is not None:
+            obj = next((c for c in comp.children if c.dep_ in ("dobj", "nsubjpass")), None)
+            what = _phrase(obj) if obj is not None else "The step"
+            rest = _rest(comp, {obj.i} if obj is not None else set())
+            text = f"{what[:1].upper()}{what[1:]} was not {vbn(comp.lemma_.lower())}{(' ' + rest) if rest else ''}"
+            return f"{text.rstrip(' .')}: the process relied on someone remembering it, and nothing checked or automated it."
+    obj = next((c for c in verb.children if c.dep_ in ("dobj",)), None)
+    if obj is not None:
+        what = _phrase(obj)
+        rest = _rest(verb, {obj.i})
+        particle = next((c.text for c in verb.children if c.dep_ == "prt"), "")
+        verb_text = vbn(lemma) + (f" {particle}" if particle else "")
+        if lemma in ("ignore", "miss", "overlook", "disregard"):
+            return f"{what[:1].upper()}{what[1:]} went unanswered{(' ' + rest) if rest else ''}. What made it easy to miss (noise, routing, fatigue)?".replace("  ", " ")
+        text = f"{what[:1].upper()}{what[1:]} was {verb_text}{(' ' + rest) if rest else ''}"
+        return f"{text.rstrip(' .')}, and nothing in the process stopped it. Which check was missing?"
+    return "Describe what happened to the system and which safeguard was missing, without naming who acted."
+
+
+def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
+    hits: list[AgentHit] = []
+    for verb in doc:
+        if verb.pos_ not in ("VERB", "AUX") or not _is_failure(verb):
+            continue
+        if any(c.dep_ == "neg" for c in verb.children):
+            continue
+        for agent, passive in _agents(verb):
+            kind = agent_kind(agent, lexicon)
+            if kind is None:
+                continue
+            if passive:
+                agent_tokens = [agent.head, agent]
+            else:
+                agent_tokens = [t for t in agent.subtree if t.i <= agent.i]
+            tokens = set(agent_tokens) | {verb}
+            for child in verb.children:
+                if child.dep_ in ("dobj", "xcomp", "nsubjpass", "prt", "neg"):
+                    tokens.update(child.subtree)
+            start = min(t.i for t in tokens)
+            end = max(t.i for t in tokens) + 1
+            span = doc[start:end]
+            hits.append(
+                AgentHit(agent, verb, kind, passive, span, span.text, blameless_rewrite(verb, agent, passive))
+            )
+    return hits
+
+
+TONE_WORDS = frozenset(
+    "apparently obviously clearly somehow naturally seriously literally honestly surprisingly predictably"
+    " supposedly again".split()
+)
+
+
+def rewrite_sentence(sent: Span, lexicon: Lexicon) -> str:
+    """A blameless rewrite of any sentence the classifier flags (no failure verb needed)."""
+    for tok in sent:
+        kind = agent_kind(tok, lexicon)
+        if kind is None:
+            continue
+        verb = tok.head
+        if tok.dep_ == "pobj" and verb.dep_ == "agent":
+            return blameless_rewrite(verb.head, tok, True)
+        if tok.dep_ == "nsubj" and verb.pos_ in ("VERB", "AUX") and any(
+            c.dep_ in ("dobj", "xcomp") for c in verb.children
+        ):
+            return blameless_rewrite(verb, tok, False)
+    words = []
+    for tok in sent:
+        if tok.lower_ in TONE_WORDS or tok.is_space:
+            continue
+        if agent_kind(tok, lexicon) == "person" and tok.lower_ not in lexicon.pronouns:
+            words.append("the responder" + tok.whitespace_)
+            continue
+        words.append(tok.text_with_ws)
+    neutral = "".join(words).strip().rstrip(".!?")
+    return (
+        f"State the facts without judging anyone, then ask what made it likely: \"{neutral}.\" "
+        "What in the system (defaults, signals, review steps) allowed this?"
+    )

@@ -1,0 +1,150 @@
+"""`pmlint_rules`: runs the sentence-level rule kinds (`phrase`, `agent`) over the parse.
+
+Hits are kept in the span group `doc.spans["pmlint"]` (label = rule code) and, with their cue
+and rewrite, in `Doc._.rule_hits`. Section scope and context (negation, rejection, hypothetical)
+are applied here, so every hit is a finding-in-progress; suppression and severity come later in
+the engine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from analyzer.nlp.lexicon import default_lexicon
+from analyzer.judging.rules import SENTENCE_KINDS, Rule, default_rules
+from analyzer.judging.rules.agent import find_agent_hits
+from analyzer.judging.rules.patterns import compile_pattern
+from analyzer.nlp.sections import innermost_section
+from analyzer.nlp.components.context import categories_for
+
+for _name in ("rule_hits", "rule_matches"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+FUTURE = re.compile(
+    r"\b(we will|we'll|we shall|we should|we need to|we must|going forward|in the future|next time|from now on|"
+    r"will be|to prevent|to avoid|moving forward|we plan to|we are going to)\b",
+    re.I,
+)
+ENT_NAMES = {"ORG", "PRODUCT", "WORK_OF_ART", "PERSON", "FAC", "EVENT"}
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    code: str
+    start: int  # char offsets in the Doc text
+    end: int
+    cue: str
+    rewrite: str = ""
+    suggestion: str = ""  # a pattern-specific suggestion, when the rule has one
+    agent_kind: str = ""
+
+
+def section_at(doc: Doc, char: int) -> str | None:
+    """The canonical category of the innermost section containing a doc-local char offset."""
+    best = innermost_section(doc._.sections or (), char + doc._.pm_offset)
+    return best.category if best else None
+
+
+class RuleRunner:
+    def __init__(self, nlp: Language, rules: tuple[Rule, ...]) -> None:
+        self.phrase_rules = [r for r in rules if r.kind == "phrase"]
+        self.agent_rules = [r for r in rules if r.kind == "agent"]
+        self.matcher = Matcher(nlp.vocab)
+        self.pattern_suggestion: dict[str, str] = {}
+        for rule in self.phrase_rules:
+            for i, pat in enumerate(rule.options.get("patterns", [])):
+                text = pat["pattern"] if isinstance(pat, dict) else pat
+                key = f"{rule.code}#{i}"
+                self.matcher.add(key, compile_pattern(text), greedy="LONGEST")
+                if isinstance(pat, dict) and pat.get("suggestion"):
+                    self.pattern_suggestion[key] = pat["suggestion"]
+        self.rules_by_code = {r.code: r for r in rules}
+
+    def __call__(self, doc: Doc) -> Doc:
+        hits: list[RuleHit] = []
+        lexicon = doc._.pm_lexicon or default_lexicon()
+        seen: set[tuple[str, int]] = set()
+        matches = self.matcher(doc)
+        doc._.rule_matches = matches  # raw pattern matches, reused by the classifier component
+        for match_id, s, e in sorted(matches, key=lambda m: (m[1], -m[2])):
+            key = doc.vocab.strings[match_id]
+            code = key.split("#", 1)[0]
+            rule = self.rules_by_code[code]
+            span = doc[s:e]
+            sent = span.sent
+            if (code, sent.start) in seen:
+                continue
+            if not self._accept(rule, doc, span, sent, lexicon):
+                continue
+            seen.add((code, sent.start))
+            if rule.options.get("sentence"):
+                target = _trim(sent)
+            else:
+                target = span
+            hits.append(RuleHit(code, target.start_char, target.end_char, span.text, "", self.pattern_suggestion.get(key, "")))
+        if self.agent_rules:
+            for hit in find_agent_hits(doc, lexicon):
+                cats = categories_for(doc, hit.span.start, hit.span.end) & {"REJECTED", "HYPOTHETICAL"}
+                if cats:
+                    continue
+                for rule in self.agent_rules:
+                    if hit.kind in rule.options.get("targets", []) and rule.in_scope(section_at(doc, hit.span.start_char)):
+                        if (rule.code, hit.span.start) in seen:
+                            continue
+                        seen.add((rule.code, hit.span.start))
+                        hits.append(RuleHit(rule.code, hit.span.start_char, hit.span.end_char, hit.cue, hit.rewrite, "", hit.kind))
+        doc._.rule_hits = hits
+        doc.spans["pmlint"] = [doc.char_span(h.start, h.end, label=h.code, alignment_mode="expand") for h in hits]
+        return doc
+
+    def _accept(self, rule: Rule, doc: Doc, span: Span, sent: Span, lexicon) -> bool:
+        section = section_at(doc, span.start_char)
+        if rule.scope:
+            in_section = rule.in_scope(section) and any(not s.startswith("@") for s in rule.scope)
+            future = "@future" in rule.scope and bool(FUTURE.search(sent.text))
+            if not (in_section or future):
+                return False
+        unless = rule.options.get("unless")
+        if unless:
+            low = f" {sent.text.lower()} "
+            if any(u in low for u in unless):
+                return False
+        if rule.options.get("exclude_propn"):
+            for tok in span:
+                if tok.pos_ == "PROPN" or tok.ent_type_ in ENT_NAMES:
+                    return False
+                nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+                if tok.is_title and nxt is not None and nxt.is_title and tok.i != sent.start:
+                    return False
+                if tok.is_title and tok.i == sent.start and nxt is not None and nxt.is_title:
+                    return False
+        if rule.options.get("requires_agent"):
+            from analyzer.nlp.lexicon import agent_kind
+
+            if not any(agent_kind(t, lexicon) for t in sent if t.i < span.start or t.i >= span.end):
+                return False
+        filters = set(rule.options.get("context_filter", ["NEGATED", "REJECTED", "HYPOTHETICAL"]))
+        if categories_for(doc, span.start, span.end) & filters:
+            return False
+        return True
+
+
+def _trim(sent: Span) -> Span:
+    s, e = sent.start, sent.end
+    doc = sent.doc
+    while s < e and (doc[s].is_space or doc[s].is_punct and doc[s].text in "-*•"):
+        s += 1
+    while e > s and doc[e - 1].is_space:
+        e -= 1
+    return doc[s:e]
+
+
+@Language.factory("pmlint_rules", assigns=["doc._.rule_hits", "doc.spans"], requires=["doc.sents", "token.dep"])
+def make_rule_runner(nlp: Language, name: str) -> RuleRunner:
+    return RuleRunner(nlp, tuple(r for r in default_rules() if r.kind in SENTENCE_KINDS))

