@@ -74,7 +74,7 @@ def main() -> None:
     from streamlit.testing.v1 import AppTest
 
     from analyzer import load_analyzer, load_config
-    from analyzer.app import ui
+    from analyzer.app import render as app_render
 
     base = build_draft(args.words)
     texts = [f"{base}\nRevision {i} of this draft.\n" for i in range(args.repeat + 1)]
@@ -100,10 +100,10 @@ def main() -> None:
     out["engine_rules_only_s"], _ = median_time(lambda t: rules_only.analyze(t, path="draft.md"), texts[:-1])
 
     def render(text: str) -> None:
-        numbered = ui.number_findings(reports[text])
-        ui.highlight_html(text, numbered)
-        ui.panel_html(numbered)
-        ui.report_markdown(reports[text], config)
+        numbered = app_render.number_findings(reports[text])
+        app_render.highlight_html(text, numbered)
+        app_render.panel_html(numbered)
+        app_render.report_markdown(reports[text], config)
 
     out["render_s"], out["render_max_s"] = median_time(render, texts[:-1])
 

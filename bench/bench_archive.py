@@ -27,7 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzer.archive.scoring import discover, read_document, score_archive
+from analyzer.archive.discovery import discover
+from analyzer.archive.documents import read_document
+from analyzer.archive.scoring import score_archive
 from analyzer.archive.clustering import CauseSpace, archive_documents, cluster_documents
 from analyzer.config import load_config
 from analyzer.engine import Analyzer

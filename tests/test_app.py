@@ -22,7 +22,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from analyzer.app import ui
+from analyzer.app import archive_view, state
 from analyzer.cli import run
 from analyzer.findings import ExitStatus, Finding, Report, SectionHit, Severity
 from analyzer.judging.rules import default_rules
@@ -82,7 +82,7 @@ def app_env(tmp_path, monkeypatch):
     st.cache_resource.clear()
     config = tmp_path / "pmlint.yaml"
     config.write_text(f"app:\n  archive_root: {tmp_path}\n  max_upload_mb: 1\n", encoding="utf-8")
-    monkeypatch.setenv(ui.CONFIG_ENV, str(config))
+    monkeypatch.setenv(state.CONFIG_ENV, str(config))
     monkeypatch.chdir(ROOT)
     yield tmp_path
     st.cache_data.clear()
@@ -92,7 +92,7 @@ def app_env(tmp_path, monkeypatch):
 @pytest.fixture()
 def fake():
     analyzer = FakeAnalyzer()
-    with patch("analyzer.app.ui.load_analyzer", return_value=analyzer):
+    with patch("analyzer.app.state.load_analyzer", return_value=analyzer):
         yield analyzer
 
 
@@ -164,7 +164,7 @@ def test_user_text_is_never_rendered_as_html(fake):
 
 
 def test_errors_show_a_friendly_message_not_a_traceback():
-    with patch("analyzer.app.ui.load_analyzer", return_value=FakeAnalyzer(RuntimeError("boom at engine.py:12"))):
+    with patch("analyzer.app.state.load_analyzer", return_value=FakeAnalyzer(RuntimeError("boom at engine.py:12"))):
         at = start()
         at.text_area(key="draft_text").input(DRAFT).run()
     assert not at.exception
@@ -175,7 +175,7 @@ def test_errors_show_a_friendly_message_not_a_traceback():
 def test_a_broken_configuration_is_reported(app_env, monkeypatch):
     bad = app_env / "bad.yaml"
     bad.write_text("profile: sometimes\n", encoding="utf-8")
-    monkeypatch.setenv(ui.CONFIG_ENV, str(bad))
+    monkeypatch.setenv(state.CONFIG_ENV, str(bad))
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
     assert "pmlint cannot start with this configuration" in at.error[0].value and "profile" in at.error[0].value
@@ -260,7 +260,7 @@ def test_similar_incidents_when_an_archive_is_set(fake, app_env):
     (app_env / "archive").mkdir()
     neighbour = SimpleNamespace(path=str(app_env / "archive" / "a.md"), title="Config pushed *without* review",
                                 score=0.83, shared_phrases=["config push", "no review"])
-    with patch("analyzer.archive.clustering.similar", return_value=[neighbour]) as similar:
+    with patch("analyzer.archive.similar.similar", return_value=[neighbour]) as similar:
         at = start()
         at.text_input(key="archive_path").set_value("archive").run()
         at.text_area(key="draft_text").input(DRAFT).run()
@@ -306,7 +306,7 @@ def test_archive_page_with_stub_modules(app_env):
     folder = app_env / "archive"
     folder.mkdir()
     score_archive, cluster_archive, calls = _stub_archive(folder)
-    with patch("analyzer.app.ui.archive_modules", return_value=(score_archive, cluster_archive)):
+    with patch("analyzer.app.archive_view.archive_modules", return_value=(score_archive, cluster_archive)):
         at = start()
         at.radio(key="page").set_value("archive").run()
         at.text_input(key="archive_path").set_value("archive").run()
@@ -325,7 +325,7 @@ def test_archive_page_with_stub_modules(app_env):
 
 
 def test_archive_page_without_the_archive_modules(fake):
-    with patch("analyzer.app.ui.archive_modules", return_value=None):
+    with patch("analyzer.app.archive_view.archive_modules", return_value=None):
         at = start()
         at.radio(key="page").set_value("archive").run()
     assert not at.exception
@@ -333,7 +333,7 @@ def test_archive_page_without_the_archive_modules(fake):
 
 
 def test_archive_page_on_a_small_folder(app_env):
-    if ui.archive_modules() is None:
+    if archive_view.archive_modules() is None:
         pytest.skip("analyzer.archive.scoring / analyzer.clustering are not importable in this tree")
     folder = app_env / "postmortems"
     folder.mkdir()
@@ -377,13 +377,13 @@ def test_pmlint_app_runs_streamlit_on_the_packaged_app(app_env, monkeypatch):
     assert run(["app", "--headless", "--port", "8123", "--config", str(config)]) == ExitStatus.OK
     cmd = seen["cmd"]
     assert cmd[1:4] == ["-m", "streamlit", "run"]
-    assert "from analyzer.app_main import main" in seen["launcher"]
+    assert "from analyzer.app.main import main" in seen["launcher"]
     assert not Path(cmd[4]).parent.samefile(ROOT / "analyzer") if Path(cmd[4]).exists() else True
     opts = dict(zip(cmd[5::2], cmd[6::2]))
     assert opts["--server.port"] == "8123" and opts["--server.headless"] == "true"
     assert opts["--browser.gatherUsageStats"] == "false" and opts["--server.maxUploadSize"] == "1"
     assert opts["--client.showErrorDetails"] in ("none", "false")  # never a traceback in the browser
-    assert seen["env"][ui.CONFIG_ENV] == str(config.resolve())
+    assert seen["env"][state.CONFIG_ENV] == str(config.resolve())
 
 
 def test_pmlint_app_refuses_a_broken_configuration(app_env, monkeypatch, capsys):

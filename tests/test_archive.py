@@ -14,18 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.archive.scoring import (
-    ArchiveStore,
-    ScoreInterrupted,
-    StoreError,
-    describe,
-    discover,
-    find_date,
-    model_version,
-    path_date,
-    score_archive,
-    write_rows,
-)
+from analyzer.archive.discovery import discover
+from analyzer.archive.scoring import ScoreInterrupted, score_archive
+from analyzer.archive.store import ArchiveStore, StoreError, model_version
+from analyzer.output.rows import write_rows
+from analyzer.reading.describe import describe, find_date, path_date
 from analyzer.cli import run
 from analyzer.config import load_config
 from analyzer.findings import ExitStatus, Report

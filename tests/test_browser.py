@@ -176,9 +176,9 @@ def test_pasted_script_stays_inert(page, tmp_path):
 
 
 def test_archive_page(page, tmp_path):
-    from analyzer.app import ui
+    from analyzer.app import archive_view
 
-    if ui.archive_modules() is None:
+    if archive_view.archive_modules() is None:
         pytest.skip("analyzer.archive.scoring / analyzer.clustering are not importable in this tree")
     page.locator('[data-testid="stSidebar"]').get_by_text("Archive", exact=True).click()
     page.get_by_role("heading", name="Archive: recurring causes").wait_for(timeout=30_000)

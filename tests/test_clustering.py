@@ -7,19 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.archive.clustering import (
-    CauseDocument,
-    CauseSpace,
-    _raw_tokens,
-    cause_clauses,
-    cause_text,
-    cluster_archive,
-    cluster_documents,
-    missing_guardrails,
-    nearest,
-    proper_nouns,
-    similar,
-)
+from analyzer.archive.causes import _raw_tokens, cause_clauses, cause_text, missing_guardrails, proper_nouns
+from analyzer.archive.clustering import CauseDocument, CauseSpace, cluster_archive, cluster_documents
+from analyzer.archive.similar import nearest, similar
 
 GOLDEN = Path(__file__).parent / "golden" / "archive"
 

@@ -4,11 +4,12 @@ line, the Markdown report, and the fixed-draft helper (`analyzer.fixer`)."""
 from __future__ import annotations
 
 import html
+from pathlib import Path
 import re
 
 import pytest
 
-from analyzer.app import ui
+from analyzer.app import archive_view, render
 from analyzer.config import load_config
 from analyzer.errors import InputError
 from analyzer.findings import Finding, Report, SectionHit, Severity
@@ -51,7 +52,7 @@ HOSTILE = 'Root cause: human error. <script>alert(1)</script> <img src=x onerror
 
 def test_highlight_escapes_user_text_and_marks_the_span():
     f = finding(HOSTILE, "human error")
-    out = ui.highlight_html(HOSTILE, [(1, f)])
+    out = render.highlight_html(HOSTILE, [(1, f)])
     assert "<script>" not in out and "<img" not in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in out
@@ -62,7 +63,7 @@ def test_highlight_escapes_user_text_and_marks_the_span():
 def test_hostile_text_inside_a_finding_and_its_message_is_escaped():
     text = "The <b>on-call</b> ignored <script>x()</script> the alert."
     f = finding(text, "<b>on-call</b> ignored <script>x()</script>", message='"<script>" judged <i>')
-    out = ui.highlight_html(text, [(1, f)]) + ui.panel_html([(1, f)]) + ui.card_html(1, f)
+    out = render.highlight_html(text, [(1, f)]) + render.panel_html([(1, f)]) + render.card_html(1, f)
     assert "<script>" not in out and "<b>on-call" not in out and "<i>" not in out
     assert "&lt;b&gt;on-call&lt;/b&gt;" in out
 
@@ -72,7 +73,7 @@ def test_highlight_roundtrips_to_the_original_text():
     fs = [finding(text, "Kevin broke prod", "blame.named-individual", code="PM101"),
           finding(text, "the on-call ignored the alert", "blame.role-agent", code="PM102"),
           finding(text, "prod & the on-call", "action.what-not-why", code="PM201", severity=Severity.WARNING)]
-    out = ui.highlight_html(text, list(enumerate(fs, 1)))
+    out = render.highlight_html(text, list(enumerate(fs, 1)))
     visible = re.sub(r'<span class="pm-tip">.*?</span></span>', "", out)
     visible = re.sub(r'<a class="pm-badge[^>]*>\d+</a>', "", visible)
     visible = html.unescape(re.sub(r"<[^>]+>", "", visible))
@@ -83,7 +84,7 @@ def test_overlapping_findings_nest_and_blame_wins_the_colour():
     text = "Kevin will be more careful going forward."
     outer = finding(text, text, "action.what-not-why", code="PM201", severity=Severity.WARNING)
     inner = finding(text, "be more careful", "blame.hidden", code="PM106", severity=Severity.WARNING)
-    out = ui.highlight_html(text, [(1, outer), (2, inner)])
+    out = render.highlight_html(text, [(1, outer), (2, inner)])
     assert '<mark class="pm pm-blame pm-sev-warning pm-multi"' in out
     assert re.search(r'<mark class="pm pm-why[^"]*"[^>]*>Kevin will </mark>', out)
     assert out.index('id="pm-m-2"') < out.index('id="pm-m-1"')  # badges at each span's end
@@ -93,13 +94,13 @@ def test_heading_lines_are_bold_and_missing_sections_are_not_in_the_text():
     text = "# Incident\n\n## Summary\nAll good.\n"
     missing = Finding(rule="section.missing", code="PM301", severity=Severity.WARNING, message="Impact missing",
                       start=0, end=0, section="impact")
-    out = ui.highlight_html(text, [(1, missing)])
+    out = render.highlight_html(text, [(1, missing)])
     assert '<span class="pm-h"># Incident</span>' in out
     assert "pm-badge" not in out
 
 
 def test_md_escape_neutralises_markdown_and_directives():
-    s = ui.md_escape("![x](http://evil) :red[boom] <b>hi</b> $x$")
+    s = render.md_escape("![x](http://evil) :red[boom] <b>hi</b> $x$")
     assert "![" not in s and "](" not in s and ":red[" not in s and "<b>" not in s and "$x$" not in s
 
 
@@ -111,30 +112,30 @@ def test_groups_and_numbering():
           finding(text, "Kevin broke it", "blame.named-individual", code="PM101"),
           finding(text, "restart", "action.what-not-why", code="PM201", severity=Severity.WARNING),
           finding(text, "Timeline", "timeline.no-timestamps", code="PM401", severity=Severity.SUGGESTION)]
-    numbered = ui.number_findings(report(text, fs))
+    numbered = render.number_findings(report(text, fs))
     assert [f.code for _, f in numbered] == ["PM101", "PM201", "PM401", "PM301"]  # in-text first
-    assert [ui.group_of(f) for _, f in numbered] == ["blame", "why", "structure", "structure"]
-    panel = ui.panel_html(numbered)
+    assert [render.group_of(f) for _, f in numbered] == ["blame", "why", "structure", "structure"]
+    panel = render.panel_html(numbered)
     assert panel.index("Blame") < panel.index("What, not why") < panel.index("Structure")
     assert 'href="#section-checklist"' in panel  # the missing section points to the checklist
-    assert ui.panel_html([]).count("No findings") == 1
+    assert render.panel_html([]).count("No findings") == 1
 
 
 def test_card_shows_message_cue_confidence_and_rewrite():
     text = "Priya ignored the drift alert."
     f = agent_finding(text, "Priya ignored the drift alert", "The drift alert went unanswered.")
-    card = ui.card_html(3, f)
+    card = render.card_html(3, f)
     assert "Suggested rewrite" in card and "The drift alert went unanswered." in card
     assert "Cue:" in card and "rule match" in card and 'href="#pm-m-3"' in card
     scored = Finding(**{**f.__dict__, "confidence": 0.87, "source": "classifier"})
-    assert "87%" in ui.card_html(3, scored)
+    assert "87%" in render.card_html(3, scored)
 
 
 # ------------------------------------------------------------------ uploads and paths
 
 @pytest.mark.parametrize("name", ["draft.md", "Draft.MARKDOWN", "notes.txt"])
 def test_upload_accepts_markdown_and_text(name):
-    assert ui.read_upload(name, "# Title\nbody\n".encode(), 5) == "# Title\nbody\n"
+    assert render.read_upload(name, "# Title\nbody\n".encode(), 5) == "# Title\nbody\n"
 
 
 @pytest.mark.parametrize(
@@ -150,7 +151,7 @@ def test_upload_accepts_markdown_and_text(name):
 )
 def test_upload_rejects_with_a_clear_message(name, data, message):
     with pytest.raises(InputError, match=message):
-        ui.read_upload(name, data, 1)
+        render.read_upload(name, data, 1)
 
 
 def test_archive_dir_must_be_inside_the_root(tmp_path):
@@ -159,13 +160,13 @@ def test_archive_dir_must_be_inside_the_root(tmp_path):
     outside = tmp_path / "elsewhere"
     outside.mkdir()
     (root / "link").symlink_to(outside)
-    assert ui.resolve_archive_dir("pm", root) == (root / "pm").resolve()
-    assert ui.resolve_archive_dir(str(root / "pm"), root) == (root / "pm").resolve()
+    assert render.resolve_archive_dir("pm", root) == (root / "pm").resolve()
+    assert render.resolve_archive_dir(str(root / "pm"), root) == (root / "pm").resolve()
     for bad in ("..", str(outside), "pm/../..", "link", "/"):
         with pytest.raises(InputError, match="outside the archive root"):
-            ui.resolve_archive_dir(bad, root)
+            render.resolve_archive_dir(bad, root)
     with pytest.raises(InputError, match="not a folder"):
-        ui.resolve_archive_dir("missing", root)
+        render.resolve_archive_dir("missing", root)
 
 
 # ------------------------------------------------------------------ score line and export
@@ -173,15 +174,15 @@ def test_archive_dir_must_be_inside_the_root(tmp_path):
 def test_biggest_lift_names_the_costliest_rule():
     text = "Human error. Human error again."
     fs = [finding(text, "Human error"), finding(text, "Human error", occurrence=1)]
-    line = ui.biggest_lift(report(text, fs, summary=1, impact=2, timeline=3, root_cause=4, action_items=5), CONFIG)
+    line = render.biggest_lift(report(text, fs, summary=1, impact=2, timeline=3, root_cause=4, action_items=5), CONFIG)
     assert "human error" in line and "24 points" in line
-    assert "no findings" in ui.biggest_lift(report(text, []), CONFIG)
+    assert "no findings" in render.biggest_lift(report(text, []), CONFIG)
 
 
 def test_report_markdown_lists_sections_findings_and_skeletons():
     text = "# X\n\n## Summary\nKevin forgot to renew the certificate.\n"
     f = agent_finding(text, "Kevin forgot to renew the certificate", "The certificate was not renewed.")
-    md = ui.report_markdown(report(text, [f], summary=3), CONFIG)
+    md = render.report_markdown(report(text, [f], summary=3), CONFIG)
     assert "# pmlint review: draft.md" in md
     assert "| Summary | present" in md and "| Impact | **missing** |" in md
     assert "PM101" in md and "The certificate was not renewed." in md
@@ -189,7 +190,7 @@ def test_report_markdown_lists_sections_findings_and_skeletons():
 
 
 def test_score_bands_cover_every_band():
-    bands = ui.score_bands([0, 9, 10, 55, 99, 100, None])
+    bands = archive_view.score_bands([0, 9, 10, 55, 99, 100, None])
     assert list(bands["documents"]) == [2, 1, 0, 0, 0, 1, 0, 0, 0, 2]
     assert bands["score"].iloc[-1] == "90–100"
 
@@ -262,23 +263,23 @@ def test_overlapping_and_stale_rewrites_are_skipped():
 # ------------------------------------------------------------------ the example draft
 
 def test_example_draft_in_a_checkout(monkeypatch):
-    root = ui.Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[1]
     monkeypatch.chdir(root)
-    name, text = ui.example_draft()
+    name, text = render.example_draft()
     assert "Kevin" in text and name.endswith(".md")
 
 
 def test_packaged_example_matches_the_repository_example():
     from importlib.resources import files
 
-    packaged = files("analyzer").joinpath(ui.EXAMPLE_RESOURCE)
+    packaged = files("analyzer").joinpath(render.EXAMPLE_RESOURCE)
     if not packaged.is_file():
         pytest.skip("analyzer/data/example-draft.md is not packaged yet: the example button needs it on a fresh install")
-    root = ui.Path(__file__).resolve().parents[1]
-    assert packaged.read_text(encoding="utf-8") == (root / ui.EXAMPLE_FALLBACK).read_text(encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    assert packaged.read_text(encoding="utf-8") == (root / render.EXAMPLE_FALLBACK).read_text(encoding="utf-8")
 
 
 def test_rule_labels_for_people():
-    assert ui.rule_label("blame.human-error") == "human error"
-    assert ui.rule_label("action.classifier") == "what, not why (model)"
-    assert ui.rule_label("blame.classifier") == "blame (model)"
+    assert render.rule_label("blame.human-error") == "human error"
+    assert render.rule_label("action.classifier") == "what, not why (model)"
+    assert render.rule_label("blame.classifier") == "blame (model)"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analyzer.app import ui
+from analyzer.app import archive_view, draft_view, render, state
 from analyzer.config import PROFILES
 from analyzer.errors import InputError, PmlintError
 
@@ -32,25 +32,25 @@ _KEEP = ("draft_text", "profile", "archive_path")
 
 def main() -> None:
     st.set_page_config(page_title="pmlint · post-mortem review", page_icon="📝", layout="wide")
-    ui.inject_css()
+    state.inject_css()
     for key in _KEEP:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     try:
-        settings = ui.load_settings(st.session_state.get("profile"))
+        settings = state.load_settings(st.session_state.get("profile"))
     except PmlintError as exc:
         st.error(f"pmlint cannot start with this configuration: {exc}", icon="⚠️")
         st.stop()
     page, archive_dir = sidebar(settings)
     if page == "archive":
-        with ui.friendly_errors("the archive page"):
+        with state.friendly_errors("the archive page"):
             archive_page(settings, archive_dir)
     else:
-        with ui.friendly_errors("the review"):
+        with state.friendly_errors("the review"):
             draft_page(settings, archive_dir)
 
 
-def sidebar(settings: ui.Settings) -> tuple[str, Path | None]:
+def sidebar(settings: state.Settings) -> tuple[str, Path | None]:
     with st.sidebar:
         st.markdown("## pmlint")
         st.caption("A careful second reader for incident post-mortems.")
@@ -68,18 +68,18 @@ def sidebar(settings: ui.Settings) -> tuple[str, Path | None]:
         archive_dir = None
         if path.strip():
             try:
-                archive_dir = ui.resolve_archive_dir(path, settings.root)
+                archive_dir = render.resolve_archive_dir(path, settings.root)
             except InputError as exc:
                 st.warning(str(exc))
         st.caption(f"Archive root: `{settings.root}`")
         st.divider()
-        st.caption(ui.version_caption(settings))
+        st.caption(archive_view.version_caption(settings))
     return page, archive_dir
 
 
 # ------------------------------------------------------------------ draft page
 
-def draft_page(settings: ui.Settings, archive_dir: Path | None) -> None:
+def draft_page(settings: state.Settings, archive_dir: Path | None) -> None:
     st.title("Review a post-mortem draft")
     st.caption(
         "Paste the draft or upload it. pmlint marks it up the way a careful incident reviewer would: "
@@ -88,26 +88,26 @@ def draft_page(settings: ui.Settings, archive_dir: Path | None) -> None:
     left, right = st.columns([3, 1], gap="medium")
     with right:
         # No `type=` filter: Streamlit would refuse other files with its own terse error; the
-        # app checks the type itself and says what it accepts (ui.read_upload).
+        # app checks the type itself and says what it accepts (render.read_upload).
         st.file_uploader(
             "Upload a draft (.md, .markdown, .txt)",
             key="draft_upload",
-            on_change=ui.on_upload,
+            on_change=state.on_upload,
             args=(settings.max_upload_mb,),
             max_upload_size=max(1, math.ceil(settings.max_upload_mb)),
             help=f"Markdown or plain text, up to {settings.max_upload_mb:g} MB.",
         )
-        st.button("Try the example draft", key="load_example", on_click=ui.load_example, width="stretch")
+        st.button("Try the example draft", key="load_example", on_click=state.load_example, width="stretch")
     with left:
         st.text_area(
             "Your draft (Markdown or plain text)",
             key="draft_text",
             height=220,
-            on_change=ui.on_text_edit,
+            on_change=state.on_text_edit,
             placeholder="# Incident title\n\n## Summary\nOn Tuesday at 14:02 UTC …",
         )
         st.button("Review the draft", type="primary", key="review")
-    ui.show_input_messages()
+    state.show_input_messages()
 
     text = st.session_state.get("draft_text") or ""
     if not text.strip():
@@ -115,15 +115,15 @@ def draft_page(settings: ui.Settings, archive_dir: Path | None) -> None:
         return
     name = st.session_state.get("draft_name") or "draft.md"
     config = settings.config
-    report = ui.analyze_draft(text, name, config)
+    report = state.analyze_draft(text, name, config)
     if report.error:
         st.error(f"This draft could not be analysed: {report.error}")
         return
 
-    ui.render_scoreboard(report, config)
-    ui.render_downloads(report, config, name)
+    draft_view.render_scoreboard(report, config)
+    draft_view.render_downloads(report, config, name)
     st.divider()
-    ui.render_markup(text, report, config)
+    draft_view.render_markup(text, report, config)
 
     st.divider()
     st.subheader("Section checklist", anchor="section-checklist")
@@ -131,32 +131,32 @@ def draft_page(settings: ui.Settings, archive_dir: Path | None) -> None:
         "Required sections for",
         PROFILES,
         index=PROFILES.index(settings.base.profile),
-        format_func=ui.PROFILE_LABELS.get,
+        format_func=render.PROFILE_LABELS.get,
         key="profile",
         horizontal=True,
         help="Detected from the draft by default; choose a profile to override it (this also changes the score).",
     )
-    ui.render_checklist(report, config)
+    draft_view.render_checklist(report, config)
 
     st.divider()
     st.subheader("Fixed draft", anchor="fixed-draft")
     st.caption("Accept the suggested rewrites you agree with, edit them if you like, and download the edited draft.")
-    ui.render_fixer(text, report, config, name)
+    draft_view.render_fixer(text, report, config, name)
 
     st.divider()
     st.subheader("Similar past incidents", anchor="similar-incidents")
-    ui.render_similar(text, config, archive_dir)
+    draft_view.render_similar(text, config, archive_dir)
 
 
 # ---------------------------------------------------------------- archive page
 
-def archive_page(settings: ui.Settings, archive_dir: Path | None) -> None:
+def archive_page(settings: state.Settings, archive_dir: Path | None) -> None:
     st.title("Archive: recurring causes")
     st.caption(
         f"Score every post-mortem in a folder (set in the sidebar, inside `{settings.root}`) or upload several "
         "files; then look at scores over time and at the causes that keep coming back."
     )
-    if ui.archive_modules() is None:
+    if archive_view.archive_modules() is None:
         st.info(
             "The archive page needs pmlint's archive modules (analyzer.archive and analyzer.clustering), "
             "which this installation does not have yet. The draft page works without them."
@@ -174,22 +174,22 @@ def archive_page(settings: ui.Settings, archive_dir: Path | None) -> None:
         root = archive_dir
         if uploads:
             _drop_upload_dir()
-            root, problems = ui.save_uploads(uploads, settings.max_upload_mb)
+            root, problems = archive_view.save_uploads(uploads, settings.max_upload_mb)
             for problem in problems:
                 st.warning(problem)
             st.session_state["archive_upload_dir"] = str(root) if root else None
         if root is None:
             st.error("None of the uploaded files could be read.")
         else:
-            st.session_state["archive_result"] = ui.run_archive(root, settings.config)
+            st.session_state["archive_result"] = archive_view.run_archive(root, settings.config)
             st.session_state.pop("archive_open", None)
 
     result = st.session_state.get("archive_result")
     if not result:
         return
     st.caption(f"Scored: `{result['root']}`")
-    ui.render_archive_overview(result)
-    ui.render_clusters(result)
+    archive_view.render_archive_overview(result)
+    archive_view.render_clusters(result)
 
     st.subheader("Open an incident", anchor="open-incident")
     rows = {r["path"]: (r.get("title") or Path(str(r["path"])).name) for r in result["scored"].rows}
@@ -201,7 +201,7 @@ def archive_page(settings: ui.Settings, archive_dir: Path | None) -> None:
         format_func=lambda p: rows.get(p, p) if p else "Choose an incident, or use a cluster's Open button…",
     )
     if choice:
-        ui.render_incident(result, choice, settings.config)
+        archive_view.render_incident(result, choice, settings.config)
 
 
 def _drop_upload_dir() -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from analyzer.config import load_config
 from analyzer.findings import ExitStatus
 
-LAUNCHER = '"""Started by `pmlint app`: runs the packaged pmlint app."""\nfrom analyzer.app_main import main\n\nmain()\n'
+LAUNCHER = '"""Started by `pmlint app`: runs the packaged pmlint app."""\nfrom analyzer.app.main import main\n\nmain()\n'
 CONFIG_ENV = "PMLINT_CONFIG"  # the same name analyzer.ui reads (kept here so the CLI never imports streamlit)
 
 

@@ -83,7 +83,8 @@ def _archive_config(args: argparse.Namespace, root: str):  # noqa: ANN202 - Conf
 # ----------------------------------------------------------------- score
 
 def cmd_score(args: argparse.Namespace) -> ExitStatus:
-    from analyzer.archive.scoring import ScoreInterrupted, rows_to_csv, rows_to_jsonl, score_archive, write_rows
+    from analyzer.archive.scoring import ScoreInterrupted, score_archive
+    from analyzer.output.rows import rows_to_csv, rows_to_jsonl, write_rows
 
     config = config_from_args(args, search_from=args.dir)
     if args.out is None and args.format == "parquet":
@@ -147,8 +148,8 @@ def cmd_cluster(args: argparse.Namespace) -> ExitStatus:
 # ----------------------------------------------------------------- similar
 
 def cmd_similar(args: argparse.Namespace) -> ExitStatus:
-    from analyzer.archive.scoring import read_document
-    from analyzer.archive.clustering import similar
+    from analyzer.archive.documents import read_document
+    from analyzer.archive.similar import similar
 
     config = _archive_config(args, args.archive)
     text = read_document(args.file, config["max_file_mb"]) if args.file != "-" else _stdin(config["max_file_mb"])
