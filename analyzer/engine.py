@@ -17,7 +17,8 @@ from analyzer.judging.profile import is_ai_incident
 from analyzer.judging.checks import DOCUMENT_CHECKS, Context, Hit
 from analyzer.judging.rules.component import RuleHit
 from analyzer.config import Config, load_config
-from analyzer.reading.markdown import HEADING, LIST_ITEM, PARAGRAPH, Block, Document, parse
+from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, Block, Document
+from analyzer.reading.markdown import parse
 from analyzer.errors import InputError
 from analyzer.findings import Finding, LineIndex, Report, SectionHit, Severity, locate
 from analyzer.nlp.lexicon import default_lexicon
@@ -122,14 +123,38 @@ class Analyzer:
                 yield Report.failed(pending.path, f"internal error: {_exc_summary()}")
 
     def _report(self, p: _Pending) -> Report:
+        ctx, words, n_headings = self._context(p)
+        hits = self._hits(p, ctx)
+        index = LineIndex(p.text)
+        findings = self._findings(hits, ctx, index)
+        metadata = dict(p.document.metadata)
+        if p.document.metadata_error:
+            metadata["front_matter_error"] = p.document.metadata_error
+        section_hits: dict[str, SectionHit | None] = {name: None for name in CANONICAL_SECTIONS}
+        for s in ctx.sections:
+            if s.category and s.heading and section_hits.get(s.category) is None:
+                section_hits[s.category] = SectionHit(s.heading, index.line_col(s.title_start)[0])
+        return Report(
+            path=p.path,
+            score=score(findings, self.config),
+            ai_incident=ctx.ai_incident,
+            sections=section_hits,
+            findings=tuple(findings),
+            stats={"words": words, "sentences": len(ctx.sentences), "headings": n_headings},
+            profile=ctx.profile,
+            metadata=metadata,
+        )
+
+    def _context(self, p: _Pending) -> tuple[Context, int, int]:
+        """What the document checks see: sections, blocks, rule hits and sentences with offsets into
+        the whole text, and the profile. Also the word and heading counts."""
         text, document = p.text, p.document
         headings = [h for d in p.docs for h in (d._.pm_headings or [])]
         sections = build_sections(
             [(h.title_start, h.title_end, h.body_start, h.level, h.heading, h.category, h.rule) for h in headings],
             len(text),
         )
-        accepted = {h.title_start for h in headings}
-        blocks = _effective_blocks(document, accepted)
+        blocks = _effective_blocks(document, {h.title_start for h in headings})
         rule_hits: list[RuleHit] = []
         sentences: list[tuple[int, int]] = []
         words = 0
@@ -141,9 +166,7 @@ class Analyzer:
                 if toks:
                     sentences.append((toks[0].idx + off, toks[-1].idx + len(toks[-1]) + off))
             words += sum(1 for t in d if t.is_alpha or t.like_num)
-
-        metadata = dict(document.metadata)
-        ai = _front_matter_profile(metadata)
+        ai = _front_matter_profile(dict(document.metadata))
         ai_incident = ai if ai is not None else is_ai_incident(document.masked, self.config["ai_detection"]["threshold"])
         profile = self.config.profile
         if profile == "auto":
@@ -160,9 +183,13 @@ class Analyzer:
             required=self.config.required_sections(profile),
             classifier=self.section_classifier,
         )
+        return ctx, words, len(headings)
+
+    def _hits(self, p: _Pending, ctx: Context) -> list[Hit]:
+        """Rule hits of enabled rules, document checks, then the classifiers' combination."""
         hits: list[Hit] = []
         enabled_codes = {r.code for r in self.enabled}
-        for h in rule_hits:
+        for h in ctx.rule_hits:
             if h.code in enabled_codes:
                 hits.append(
                     Hit(h.code, h.start, h.end, {"cue": _short(h.cue), "rewrite": h.rewrite}, h.suggestion or None,
@@ -174,12 +201,14 @@ class Analyzer:
                 hits.extend(check(rule, ctx))
         for clf in self.classifiers:
             hits = clf.combine(hits, p.docs, ctx, self.config)
-        hits = [h for h in hits if h.code in enabled_codes]
+        return [h for h in hits if h.code in enabled_codes]
 
-        index = LineIndex(text)
+    def _findings(self, hits: list[Hit], ctx: Context, index: LineIndex) -> list[Finding]:
+        """Findings from hits, with suppression comments applied (and PM000/PM001 for bad or unused ones)."""
+        enabled_codes = {r.code for r in self.enabled}
         by_code = {r.code: r for r in self.rules}
         findings = [self._finding(by_code[h.code], h, ctx, index) for h in hits if h.code in by_code]
-        directives, errors = parse_directives(document, self.rules)
+        directives, errors = parse_directives(ctx.document, self.rules)
         findings = apply_directives(findings, directives, self.rules)
         meta_rule = by_code.get("PM000")
         if meta_rule is not None and meta_rule.code in enabled_codes:
@@ -192,23 +221,8 @@ class Analyzer:
                     findings.append(
                         self._finding(unused_rule, Hit("PM001", d.start, d.end, {"detail": ", ".join(d.selectors)}), ctx, index)
                     )
-        if document.metadata_error:
-            metadata["front_matter_error"] = document.metadata_error
         findings.sort(key=lambda f: (f.start, f.code))
-        section_hits: dict[str, SectionHit | None] = {name: None for name in CANONICAL_SECTIONS}
-        for s in sections:
-            if s.category and s.heading and section_hits.get(s.category) is None:
-                section_hits[s.category] = SectionHit(s.heading, index.line_col(s.title_start)[0])
-        return Report(
-            path=p.path,
-            score=score(findings, self.config),
-            ai_incident=ai_incident,
-            sections=section_hits,
-            findings=tuple(findings),
-            stats={"words": words, "sentences": len(sentences), "headings": len(headings)},
-            profile=profile,
-            metadata=metadata,
-        )
+        return findings
 
     def _finding(self, rule: Rule, hit: Hit, ctx: Context, index: LineIndex) -> Finding:
         values = dict(hit.fmt)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from analyzer.reading.markdown import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL, parse
+from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL
+from analyzer.reading.markdown import parse
 
 DRAFT = """---
 title: Feature skew

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from analyzer.reading.markdown import LIST_ITEM, PARAGRAPH, TABLE_CELL, Block, Document
+from analyzer.reading.document import LIST_ITEM, PARAGRAPH, TABLE_CELL, Block, Document
 from analyzer.judging.rules import Rule
 from analyzer.nlp.sections import Section, SectionClassifier, innermost_section
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from analyzer.reading.markdown import Document
+from analyzer.reading.document import Document
 from analyzer.findings import Finding
 from analyzer.judging.rules import Rule
 

@@ -1,0 +1,62 @@
+"""The Document: what reading gives the later stages.
+
+Blocks (paragraphs, list items, table cells, heading titles) and heading candidates, each with
+offsets into the original text, plus `masked`, a copy of the text of the same length in which
+everything that must not be linted is blanked, so a spaCy token's `idx` is its offset in the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Block kinds
+PARAGRAPH = "paragraph"
+LIST_ITEM = "list_item"
+TABLE_CELL = "table_cell"
+HEADING = "heading"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of lintable text: a paragraph, a list item, a table cell or a heading title."""
+
+    kind: str
+    start: int
+    end: int
+    quoted: bool = False
+    table: int | None = None  # table number, for table cells
+    row: int | None = None  # row in the table (0 = header row)
+    col: int | None = None
+
+
+@dataclass(frozen=True)
+class HeadingCandidate:
+    title_start: int
+    title_end: int
+    level: int  # 1..6; weak headings get the level of their style (numbered: depth+1, others 7)
+    style: str  # atx | setext | numbered | bold | label
+    line_start: int  # offset of the start of the heading line
+    body_start: int  # where the text under the heading starts (same line for `**Impact:** text`)
+
+    @property
+    def strong(self) -> bool:
+        return self.style in ("atx", "setext")
+
+
+@dataclass
+class Document:
+    text: str
+    masked: str
+    blocks: list[Block] = field(default_factory=list)
+    headings: list[HeadingCandidate] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata_error: str | None = None
+    comments: list[tuple[int, int]] = field(default_factory=list)  # HTML comment ranges
+    tables: dict[int, list[str]] = field(default_factory=dict)  # table -> header cell texts
+
+    def block_at(self, offset: int) -> Block | None:
+        for block in self.blocks:
+            if block.start <= offset < block.end:
+                return block
+        return None
