@@ -99,6 +99,12 @@ class _BlockReader:
         self.flush_para()
         self.flush_item()
 
+    def _advance(self, kind: str, lines: int = 1) -> bool:
+        """Past the construct just read (`lines` lines of kind `kind`); True for the caller's caller."""
+        self.i += lines
+        self.prev_kind = kind
+        return True
+
     def heading(self, s: int, e: int, level: int, style: str, line_start: int, body_start: int, quoted: bool) -> None:
         self.doc.headings.append(HeadingCandidate(s, e, level, style, line_start, body_start))
         self.doc.blocks.append(Block(HEADING, s, e, quoted=quoted))
@@ -205,9 +211,7 @@ class _BlockReader:
         if s is not None and e is not None:
             self.heading(s, e + 1, level, "setext", ps, le, self.para_quoted)
         self.para = []
-        self.i += 1
-        self.prev_kind = "heading"
-        return True
+        return self._advance("heading")
 
     def _try_setext_title(self, line: str, quoted: bool, ls: int, le: int) -> bool:
         """Setext heading seen from its title line (before label/list rules can claim the line)."""
@@ -223,18 +227,14 @@ class _BlockReader:
         self.blank(nls, nle)
         if s is not None and e is not None:
             self.heading(s, e + 1, level, "setext", ls, nle, quoted)
-        self.i += 2
-        self.prev_kind = "heading"
-        return True
+        return self._advance("heading", 2)
 
     def _try_rule(self, line: str, quoted: bool, ls: int, le: int) -> bool:
         if not _HR.match(line):
             return False
         self.flush()
         self.blank(ls, le)
-        self.i += 1
-        self.prev_kind = "hr"
-        return True
+        return self._advance("hr")
 
     def _try_atx(self, line: str, quoted: bool, ls: int, le: int) -> bool:
         am = _ATX.match(line)
@@ -249,9 +249,7 @@ class _BlockReader:
             te = ts + len(title)
             self.blank(te, le)
             self.heading(ts, te, len(am.group(2)), "atx", ls, le, quoted)
-        self.i += 1
-        self.prev_kind = "heading"
-        return True
+        return self._advance("heading")
 
     def _try_table(self, line: str, quoted: bool, ls: int, le: int) -> bool:
         """Tables: a header row followed by a separator row."""
@@ -292,9 +290,7 @@ class _BlockReader:
         self.blank(ls, ls + bm.end())
         self.chars[ts:te] = list(self.text[ts:te])
         _inline_heading(self.doc, self.chars, "bold", ts, te, ls, ls + bm.end(), le, quoted)
-        self.i += 1
-        self.prev_kind = "heading"
-        return True
+        return self._advance("heading")
 
     def _try_numbered_heading(self, line: str, quoted: bool, ls: int, le: int) -> bool:
         """Weak numbered heading; if the section detector rejects it, it is a list item."""
@@ -306,13 +302,10 @@ class _BlockReader:
         ts = ls + line.index(title, nm.start(2))
         te = ts + len(title.rstrip(" :"))
         depth = nm.group(1).strip(".").count(".") + 1
-        self.doc.headings.append(HeadingCandidate(ts, te, min(depth + 1, 6), "numbered", ls, le))
         self.blank(ls, ts)
         self.blank(te, le)
-        self.doc.blocks.append(Block(HEADING, ts, te, quoted=quoted))
-        self.i += 1
-        self.prev_kind = "heading"
-        return True
+        self.heading(ts, te, min(depth + 1, 6), "numbered", ls, le, quoted)
+        return self._advance("heading")
 
     def _try_list_item(self, line: str, quoted: bool, ls: int, le: int) -> bool:
         lm = _LIST.match(line)
@@ -321,9 +314,7 @@ class _BlockReader:
         self.flush()
         self.blank(ls + lm.start(2), ls + lm.end(2))
         self.current_item = [ls + lm.end(), le, quoted]
-        self.i += 1
-        self.prev_kind = "list"
-        return True
+        return self._advance("list")
 
     def _try_continuation(self, line: str, quoted: bool, ls: int, le: int) -> bool:
         """Continuation of the open list item (indented, or lazy continuation)."""
@@ -345,9 +336,7 @@ class _BlockReader:
         te = ts + len(title)
         self.blank(te, te + 1)  # the colon
         _inline_heading(self.doc, self.chars, "label", ts, te, ls, ls + lab.end(), le, quoted)
-        self.i += 1
-        self.prev_kind = "heading"
-        return True
+        return self._advance("heading")
 
     def _paragraph_line(self, quoted: bool) -> None:
         self.flush_item()
