@@ -8,7 +8,7 @@ repetition made unique with a revision line so that no cache answers. Measured:
 - cold load: the first `load_analyzer` (the spaCy pipeline and classifiers; once per server);
 - engine, warm: `Analyzer.analyze` of a new 2,000-word text (and, for comparison, with the
   trained classifiers off: `classifiers.enabled: false`);
-- rendering: building the marked-up draft and the findings panel (`analyzer.ui`);
+- rendering: building the marked-up draft and the findings panel (`analyzer.app.render`);
 - app run, new text: an AppTest script run of `app.py` after pasting a new 2,000-word draft, with
   the real engine: analysis, every render helper and Streamlit's own work, i.e. the time until
   the results are on the page (the browser's drawing excluded);

@@ -20,7 +20,7 @@ scored. Labels of different schemes never coincide (they carry the scheme's name
 
 k-means depends on its seed, so both methods run with each of five seeds and the figures are the
 mean and standard deviation. Methods, in the same run and with the same k (the one `cluster` chooses):
-- pmlint: cause text, surface removed, TF-IDF 1-3-grams, LSA, k-means (analyzer.clustering).
+- pmlint: cause text, surface removed, TF-IDF 1-3-grams, LSA, k-means (analyzer.archive.clustering).
 - baseline: TF-IDF over the whole text (English stop words, sublinear tf, min_df=2) + k-means.
 """
 

@@ -72,7 +72,7 @@ def run_archive(root: Path, config: Config) -> dict[str, Any]:
     """Score and cluster an archive with a progress bar; the result is kept in the session."""
     modules = archive_modules()
     if modules is None:
-        raise InputError("The archive modules (analyzer.archive, analyzer.clustering) are not available.")
+        raise InputError("The archive modules (analyzer.archive) are not available.")
     score_archive, cluster_archive = modules
     bar = st.progress(0.0, text="Scoring the archive…")
 

@@ -1,4 +1,4 @@
-"""pmlint's Streamlit app: widgets and layout only (drawing lives in `analyzer.ui`).
+"""pmlint's Streamlit app: pages and layout only (panels in `draft_view`/`archive_view`, drawing in `render`).
 
 Run it with `pmlint app`, or `streamlit run app.py` in a checkout (the repository's `app.py`
 calls `main()` from here, so the installed package and the checkout show the same app). Do not
@@ -158,7 +158,7 @@ def archive_page(settings: state.Settings, archive_dir: Path | None) -> None:
     )
     if archive_view.archive_modules() is None:
         st.info(
-            "The archive page needs pmlint's archive modules (analyzer.archive and analyzer.clustering), "
+            "The archive page needs pmlint's archive modules (analyzer.archive), "
             "which this installation does not have yet. The draft page works without them."
         )
         return

@@ -8,9 +8,9 @@ and a message, not a half-started server). The configuration file reaches the ap
 PMLINT_CONFIG environment variable; usage statistics are always off (pmlint works offline).
 
 Streamlit puts the directory of the script it runs first on `sys.path`. Running
-`analyzer/app_main.py` itself would let the package's modules shadow top-level modules of the
+`analyzer/app/main.py` itself would let the package's modules shadow top-level modules of the
 same name, so the command runs a two-line launcher from a temporary folder that imports
-`analyzer.app_main`.
+`analyzer.app.main`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from analyzer.config import load_config
 from analyzer.findings import ExitStatus
 
 LAUNCHER = '"""Started by `pmlint app`: runs the packaged pmlint app."""\nfrom analyzer.app.main import main\n\nmain()\n'
-CONFIG_ENV = "PMLINT_CONFIG"  # the same name analyzer.ui reads (kept here so the CLI never imports streamlit)
+CONFIG_ENV = "PMLINT_CONFIG"  # the same name analyzer.app.state reads (kept here so the CLI never imports streamlit)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
