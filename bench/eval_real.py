@@ -1,0 +1,300 @@
+"""pmlint on real post-mortems, against labels by reference (a measurement, never training data).
+
+    python bench/eval_real.py                   # blame, sections, AI profile, action items
+    python bench/eval_real.py --agreement       # annotator agreement on the double-labelled sample
+    python bench/eval_real.py --ci-review       # every corpus document that fails default CI, and why
+    python bench/eval_real.py --json out.json   # the figures as JSON
+
+Labels live in `bench/real/labels_<annotator>.jsonl` (guide: `bench/real/GUIDE.md`): document
+path and character offsets into `../shared/corpus`, never the text. Annotators A-D label the
+sample in `bench/real/sample.tsv` (every source of the corpus); E relabels a subset blind. When
+the corpus is absent the script says so and exits 0.
+
+Blame: a finding of the blame family is right when it overlaps a labelled blame span; spans the
+annotator marked `uncertain` count neither for nor against precision (they are reported apart)
+and are left out of recall. Sections: a canonical section is found when the Report maps a heading
+to it; a "section missing" finding is right when the labels do not have that section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT / "bench" / "real"
+PRIMARY = ("A", "B", "C", "D")
+SECOND = "E"
+SEVERITIES = ("error", "warning", "suggestion")
+
+
+def corpus_dir(arg: str | None) -> Path | None:
+    path = Path(arg) if arg else ROOT.parent / "shared" / "corpus"
+    return path if (path / "index.csv").is_file() else None
+
+
+def load_labels(annotators: tuple[str, ...]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for a in annotators:
+        path = REAL / f"labels_{a}.jsonl"
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                out[rec["file"]] = rec
+    return out
+
+
+def sources() -> dict[str, str]:
+    with (REAL / "sample.tsv").open(encoding="utf-8") as fh:
+        return {row["file"]: row["source"] for row in csv.DictReader(fh, delimiter="\t")}
+
+
+def check_spans(labels: dict[str, dict], corpus: Path) -> list[str]:
+    """Spans whose text no longer matches their sha (the corpus changed under the labels)."""
+    bad = []
+    for file, rec in labels.items():
+        text = (corpus / file).read_text(encoding="utf-8")
+        for kind in ("blame", "actions", "not_actions"):
+            for span in rec.get(kind, []):
+                sha = hashlib.sha256(text[span["start"]:span["end"]].encode("utf-8")).hexdigest()[:12]
+                if sha != span["sha"]:
+                    bad.append(f"{file} {kind} {span['start']}-{span['end']}")
+    return bad
+
+
+def overlaps(a_start: int, a_end: int, spans) -> list[dict]:
+    return [s for s in spans if a_start < s["end"] and s["start"] < a_end]
+
+
+def analyse(files: list[str], corpus: Path, config_overrides: dict | None = None):
+    from analyzer.config import load_config
+    from analyzer.engine import Analyzer
+
+    config = load_config()
+    if config_overrides:
+        config = config.with_overrides(config_overrides, "(eval_real)")
+    analyzer = Analyzer(config)
+    items = [(f, (corpus / f).read_text(encoding="utf-8")) for f in files]
+    return {r.path: r for r in analyzer.analyze_many(items)}
+
+
+def ratio(a: float, b: float) -> float | None:
+    return round(a / b, 3) if b else None
+
+
+def blame_figures(labels: dict[str, dict], reports: dict, src: dict[str, str]) -> dict:
+    by_sev: dict[str, Counter] = {s: Counter() for s in (*SEVERITIES, "warning+", "all")}
+    by_source: dict[str, Counter] = defaultdict(Counter)
+    by_origin: dict[str, Counter] = defaultdict(Counter)
+    firm_total = firm_found = firm_found_warn = 0
+    sentences = flags = 0
+    false_alarms: list[dict] = []
+    for file, rec in labels.items():
+        report = reports[file]
+        spans = rec.get("blame", [])
+        firm = [s for s in spans if not s.get("uncertain")]
+        sentences += int(report.stats.get("sentences", 0))
+        blame = [f for f in report.findings if f.family == "blame"]
+        flags += len(blame)
+        for f in blame:
+            hit = overlaps(f.start, f.end, spans)
+            verdict = "uncertain" if hit and all(s.get("uncertain") for s in hit) else ("tp" if hit else "fp")
+            sev = str(f.severity)
+            for key in (sev, "all", *(("warning+",) if sev in ("error", "warning") else ())):
+                by_sev[key][verdict] += 1
+            by_source[src.get(file, "?")][verdict] += 1
+            by_origin[f.source][verdict] += 1
+            if verdict == "fp":
+                false_alarms.append({"file": file, "start": f.start, "end": f.end, "rule": f.rule,
+                                     "severity": sev, "source": f.source})
+        for s in firm:
+            firm_total += 1
+            found = [f for f in blame if f.start < s["end"] and s["start"] < f.end]
+            firm_found += bool(found)
+            firm_found_warn += any(str(f.severity) in ("error", "warning") for f in found)
+
+    def prec(c: Counter) -> dict:
+        return {"tp": c["tp"], "fp": c["fp"], "uncertain": c["uncertain"], "precision": ratio(c["tp"], c["tp"] + c["fp"])}
+
+    return {
+        "documents": len(labels),
+        "sentences": sentences,
+        "flags_per_1000_sentences": ratio(1000 * flags, sentences),
+        "precision_by_severity": {k: prec(v) for k, v in by_sev.items()},
+        "precision_by_source": {k: prec(v) for k, v in sorted(by_source.items())},
+        "precision_by_origin": {k: prec(v) for k, v in sorted(by_origin.items())},
+        "labelled_blame": firm_total,
+        "recall_any_severity": ratio(firm_found, firm_total),
+        "recall_warning_or_error": ratio(firm_found_warn, firm_total),
+        "false_alarms": false_alarms,
+    }
+
+
+def section_figures(labels: dict[str, dict], reports: dict) -> dict:
+    tp = fp = fn = 0
+    missing_right = missing_wrong = 0
+    ai_right = 0
+    per_section: dict[str, Counter] = defaultdict(Counter)
+    for file, rec in labels.items():
+        report = reports[file]
+        gold = set(rec.get("sections", []))
+        found = {name for name, hit in report.sections.items() if hit is not None}
+        for name in found | gold:
+            key = "tp" if name in found and name in gold else ("fp" if name in found else "fn")
+            per_section[name][key] += 1
+        tp += len(found & gold)
+        fp += len(found - gold)
+        fn += len(gold - found)
+        for f in report.findings:
+            if f.rule == "section.missing" and f.section:
+                if f.section in gold:
+                    missing_wrong += 1
+                else:
+                    missing_right += 1
+        ai_right += bool(report.ai_incident) == bool(rec.get("ai"))
+    p, r = ratio(tp, tp + fp), ratio(tp, tp + fn)
+    return {
+        "precision": p, "recall": r, "f1": ratio(2 * p * r, p + r) if p and r else None,
+        "missing_findings": missing_right + missing_wrong,
+        "missing_correct": ratio(missing_right, missing_right + missing_wrong),
+        "ai_accuracy": ratio(ai_right, len(labels)),
+        "per_section": {k: dict(v) for k, v in sorted(per_section.items())},
+    }
+
+
+def action_figures(labels: dict[str, dict], reports: dict) -> dict:
+    wnw = Counter()
+    owner = Counter()
+    what_total = what_found = 0
+    for file, rec in labels.items():
+        report = reports[file]
+        actions = rec.get("actions", [])
+        for f in report.findings:
+            if f.family != "action":
+                continue
+            hit = overlaps(f.start, f.end, actions)
+            if f.rule == "action.no-owner":
+                owner["tp" if hit and any(a.get("owner") is None for a in hit) else "fp"] += 1
+                continue
+            if not hit:
+                wnw["outside"] += 1
+            elif any(a["kind"] == "what" for a in hit):
+                wnw["tp"] += 1
+            elif any(a["kind"] == "unclear" for a in hit):
+                wnw["unclear"] += 1
+            else:
+                wnw["why"] += 1
+        for a in actions:
+            if a["kind"] == "what":
+                what_total += 1
+                what_found += any(f.family == "action" and f.rule != "action.no-owner" and f.start < a["end"] and a["start"] < f.end
+                                  for f in report.findings)
+    return {
+        "what_not_why": dict(wnw),
+        "what_not_why_precision": ratio(wnw["tp"], wnw["tp"] + wnw["why"] + wnw["outside"]),
+        "what_not_why_recall": ratio(what_found, what_total),
+        "no_owner": dict(owner),
+        "no_owner_precision": ratio(owner["tp"], owner["tp"] + owner["fp"]),
+    }
+
+
+def agreement(primary: dict[str, dict], second: dict[str, dict]) -> dict:
+    shared = sorted(set(primary) & set(second))
+    sec_a = sec_b = sec_both = 0
+    ai_same = 0
+    blame_match = Counter()
+    act_match = Counter()
+    kind_same = kind_pairs = 0
+    for file in shared:
+        a, b = primary[file], second[file]
+        sa, sb = set(a.get("sections", [])), set(b.get("sections", []))
+        sec_a += len(sa)
+        sec_b += len(sb)
+        sec_both += len(sa & sb)
+        ai_same += a.get("ai") == b.get("ai")
+        for key, counter in (("blame", blame_match), ("actions", act_match)):
+            xs, ys = a.get(key, []), b.get(key, [])
+            counter["a"] += len(xs)
+            counter["b"] += len(ys)
+            counter["a_in_b"] += sum(bool(overlaps(x["start"], x["end"], ys)) for x in xs)
+            counter["b_in_a"] += sum(bool(overlaps(y["start"], y["end"], xs)) for y in ys)
+        for x in a.get("actions", []):
+            match = overlaps(x["start"], x["end"], b.get("actions", []))
+            if match:
+                kind_pairs += 1
+                kind_same += match[0]["kind"] == x["kind"]
+
+    def f1(c: Counter) -> float | None:
+        p, r = ratio(c["b_in_a"], c["b"]), ratio(c["a_in_b"], c["a"])
+        return ratio(2 * p * r, p + r) if p and r else None
+
+    return {
+        "documents": len(shared),
+        "sections_f1": ratio(2 * sec_both, sec_a + sec_b),
+        "ai_agreement": ratio(ai_same, len(shared)),
+        "blame_spans": dict(blame_match), "blame_span_f1": f1(blame_match),
+        "action_spans": dict(act_match), "action_span_f1": f1(act_match),
+        "what_why_agreement_on_matched": ratio(kind_same, kind_pairs),
+    }
+
+
+def ci_review(corpus: Path) -> list[dict]:
+    """Every corpus document that fails `pmlint check` at the defaults, with its error findings."""
+    with (corpus / "index.csv").open(encoding="utf-8") as fh:
+        files = [row["file"] for row in csv.DictReader(fh) if row["kind"] == "document"]
+    reports = analyse(files, corpus)
+    out = []
+    for file in files:
+        errors = [f for f in reports[file].findings if str(f.severity) == "error"]
+        if errors:
+            out.append({"file": file, "errors": [{"rule": f.rule, "line": f.line, "start": f.start, "end": f.end,
+                                                   "source": f.source} for f in errors]})
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", help="the corpus folder (default ../shared/corpus)")
+    ap.add_argument("--agreement", action="store_true")
+    ap.add_argument("--ci-review", action="store_true")
+    ap.add_argument("--false-alarms", action="store_true", help="list the blame findings judged wrong (offsets)")
+    ap.add_argument("--json", metavar="FILE")
+    args = ap.parse_args(argv)
+    corpus = corpus_dir(args.corpus)
+    if corpus is None:
+        print("eval_real: ../shared/corpus is not here; nothing to measure", file=sys.stderr)
+        return 0
+    primary = load_labels(PRIMARY)
+    stale = check_spans({**primary, **load_labels((SECOND,))}, corpus)
+    if stale:
+        print(f"eval_real: {len(stale)} labelled span(s) no longer match the corpus, e.g. {stale[:3]}", file=sys.stderr)
+        return 2
+    result: dict = {}
+    if args.agreement:
+        result["agreement"] = agreement(primary, load_labels((SECOND,)))
+    if args.ci_review:
+        result["ci_review"] = ci_review(corpus)
+    if not (args.agreement or args.ci_review):
+        reports = analyse(sorted(primary), corpus)
+        result["blame"] = blame_figures(primary, reports, sources())
+        result["sections"] = section_figures(primary, reports)
+        result["actions"] = action_figures(primary, reports)
+        if not args.false_alarms:
+            result["blame"].pop("false_alarms")
+    text = json.dumps(result, indent=2)
+    if args.json:
+        Path(args.json).write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    raise SystemExit(main())
