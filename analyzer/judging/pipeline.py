@@ -13,7 +13,7 @@ from analyzer.judging.rules import component  # noqa: F401  (registers pmlint_ru
 from analyzer.nlp.pipeline import build_nlp
 
 
-def build_pipeline(base_model: str, exclude: tuple[str, ...] = ("ner",)) -> Language:
+def build_pipeline(base_model: str, exclude: tuple[str, ...] = ()) -> Language:
     """`build_nlp` (base model and the NLP components) with the rule component on top."""
     nlp = build_nlp(base_model, exclude)
     nlp.add_pipe("pmlint_rules")

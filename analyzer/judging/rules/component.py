@@ -56,7 +56,9 @@ class RuleRunner:
         self.phrase_rules = [r for r in rules if r.kind == "phrase"]
         self.agent_rules = [r for r in rules if r.kind == "agent"]
         self.matcher = Matcher(nlp.vocab)
+        self.exceptions = Matcher(nlp.vocab)  # `except:` patterns: a hit they overlap is not one
         self.pattern_suggestion: dict[str, str] = {}
+        self.needs_person: set[str] = set()
         for rule in self.phrase_rules:
             for i, pat in enumerate(rule.options.get("patterns", [])):
                 text = pat["pattern"] if isinstance(pat, dict) else pat
@@ -64,6 +66,10 @@ class RuleRunner:
                 self.matcher.add(key, compile_pattern(text), greedy="LONGEST")
                 if isinstance(pat, dict) and pat.get("suggestion"):
                     self.pattern_suggestion[key] = pat["suggestion"]
+                if isinstance(pat, dict) and pat.get("subject") == "person":
+                    self.needs_person.add(key)
+            for i, text in enumerate(rule.options.get("except", [])):
+                self.exceptions.add(f"{rule.code}!{i}", compile_pattern(text))
         self.rules_by_code = {r.code: r for r in rules}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -72,6 +78,10 @@ class RuleRunner:
         seen: set[tuple[str, int]] = set()
         matches = self.matcher(doc)
         doc._.rule_matches = matches  # raw pattern matches, reused by the classifier component
+        excepted: dict[str, list[tuple[int, int]]] = {}
+        if matches and len(self.exceptions):
+            for match_id, s, e in self.exceptions(doc):
+                excepted.setdefault(doc.vocab.strings[match_id].split("!", 1)[0], []).append((s, e))
         for match_id, s, e in sorted(matches, key=lambda m: (m[1], -m[2])):
             key = doc.vocab.strings[match_id]
             code = key.split("#", 1)[0]
@@ -79,6 +89,10 @@ class RuleRunner:
             span = doc[s:e]
             sent = span.sent
             if (code, sent.start) in seen:
+                continue
+            if any(s < xe and xs < e for xs, xe in excepted.get(code, ())):
+                continue
+            if key in self.needs_person and not _person_subject(span, lexicon):
                 continue
             if not self._accept(rule, doc, span, sent, lexicon):
                 continue
@@ -133,6 +147,22 @@ class RuleRunner:
         if categories_for(doc, span.start, span.end) & filters:
             return False
         return True
+
+
+def _person_subject(span: Span, lexicon) -> bool:  # noqa: ANN001
+    """Whether the clause of the match has a person, role, team or personal pronoun as its subject
+    ("She should have waited", not "Our canary should have caught it")."""
+    from analyzer.nlp.lexicon import agent_kind
+
+    heads = {span.root, span.root.head}
+    for tok in span:
+        if tok.dep_ in ("aux", "auxpass", "neg"):
+            heads.add(tok.head)
+    for head in heads:
+        for child in head.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and agent_kind(child, lexicon):
+                return True
+    return False
 
 
 def _trim(sent: Span) -> Span:
