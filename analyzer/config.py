@@ -162,7 +162,7 @@ def _validate(data: dict[str, Any], source: str) -> None:
     thr = data["ai_detection"]["threshold"]
     if not isinstance(thr, (int, float)) or thr <= 0:
         fail("'ai_detection.threshold' must be a positive number")
-    for key in ("blame_threshold", "action_threshold", "blame_training_rate", "blame_base_rate"):
+    for key in ("blame_threshold", "action_threshold", "blame_training_rate", "blame_base_rate", "blame_veto"):
         v = data["classifiers"][key]
         if not isinstance(v, (int, float)) or not 0 < v < 1:
             fail(f"'classifiers.{key}' must be between 0 and 1")

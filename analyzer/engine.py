@@ -233,7 +233,7 @@ class Analyzer:
         kwargs = dict(
             rule=rule.name,
             code=rule.code,
-            severity=self.config.severity(rule),
+            severity=_capped(self.config.severity(rule), hit.at_most),
             message=message,
             suggestion=suggestion,
             start=hit.start,
@@ -260,6 +260,10 @@ def _exc_summary() -> str:
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _capped(severity: Severity, at_most: Severity | None) -> Severity:
+    return at_most if at_most is not None and at_most.rank < severity.rank else severity
 
 
 def _explain(hit: RuleHit) -> str:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from analyzer.findings import Severity
 from analyzer.reading.document import LIST_ITEM, PARAGRAPH, TABLE_CELL, Block, Document
 from analyzer.judging.rules import Rule
 from analyzer.nlp.sections import Section, SectionClassifier, innermost_section
@@ -29,6 +30,7 @@ class Hit:
     confidence: float | None = None
     source: str = "rule"
     explanation: str = ""
+    at_most: Severity | None = None  # caps the rule's severity (a rule hit the classifier vetoes)
 
 
 @dataclass

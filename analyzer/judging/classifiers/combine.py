@@ -30,6 +30,7 @@ from typing import Any, Sequence
 from spacy.tokens import Doc
 
 from analyzer.errors import ModelIntegrityError
+from analyzer.findings import Severity
 
 BLAME_RULES = {"PM101", "PM102", "PM103", "PM104", "PM105", "PM106"}
 ACTION_RULES = {"PM201"}
@@ -78,6 +79,11 @@ class ClassifierCombiner:
                             if sc.p >= self.confirm.get(task, 0.5):
                                 note = f"classifier agrees (p={sc.p:.2f}{': ' + cues if cues else ''})"
                                 out[i] = replace(out[i], source="both", confidence=sc.p,
+                                                 explanation=f"{out[i].explanation}; {note}".strip("; "))
+                            elif task == "blame" and sc.p < settings["blame_veto"]:
+                                note = (f"the blame model reads this sentence as blameless (p={sc.p:.2f}), "
+                                        "so it is only a suggestion: check whether a person is really the cause")
+                                out[i] = replace(out[i], at_most=Severity.SUGGESTION,
                                                  explanation=f"{out[i].explanation}; {note}".strip("; "))
                             else:
                                 note = f"classifier does not confirm it (p={sc.p:.2f})"

@@ -105,14 +105,11 @@ class TaskModel:
             if value <= 0 or len(cues) >= k:
                 break
             block, _, name = full.partition("__")
-            if block == "chars":
-                continue
-            if block == "parse":
-                cue = PARSE_CUES.get(name) or (f"rule {name.split('=', 1)[1]} matched" if name.startswith("rule=") else
-                                               f"context: {name.split('=', 1)[1].lower()}" if name.startswith("context=") else
-                                               f"tone word \"{name.split('=', 1)[1]}\"" if name.startswith("tone=") else name)
-            else:
-                cue = f"the words \"{name}\""
+            if block != "parse":
+                continue  # word and character n-grams are model internals, not reasons
+            cue = PARSE_CUES.get(name) or (f"tone word \"{name.split('=', 1)[1]}\"" if name.startswith("tone=") else None)
+            if cue is None:
+                continue  # a parse feature without a reviewer's wording (rule codes, roots, context labels)
             if cue not in cues:
                 cues.append(cue)
         return cues

@@ -48,6 +48,12 @@ IRREGULAR_VBN = {
 
 
 def vbn(lemma: str) -> str:
+    """The past participle of a verb lemma ("spin" -> "spun", "have" -> "had")."""
+    from lemminflect import getInflection
+
+    forms = getInflection(lemma, tag="VBN")
+    if forms:
+        return forms[0]
     if lemma in IRREGULAR_VBN:
         return IRREGULAR_VBN[lemma]
     if lemma.endswith("e"):
@@ -126,7 +132,23 @@ def _agents(verb: Token) -> list[tuple[Token, bool]]:
 
 
 def _text(tokens: list[Token]) -> str:
-    return "".join(t.text_with_ws for t in sorted(tokens, key=lambda t: t.i)).strip()
+    """The tokens' text in order; where a dropped token stood between two kept ones, a space
+    keeps their words apart ("failed to" + "not" never becomes "tonot")."""
+    ordered = sorted(tokens, key=lambda t: t.i)
+    parts: list[str] = []
+    for a, b in zip(ordered, ordered[1:] + [None]):
+        parts.append(a.text_with_ws)
+        if b is not None and b.i != a.i + 1 and not a.whitespace_ and not b.is_punct:
+            parts.append(" ")
+    return "".join(parts).strip()
+
+
+def _be(subject: Token | None) -> str:
+    """"were" for a plural subject ("Lots of pods were ..."), else "was"."""
+    if subject is not None and (subject.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subject.children)
+                                or subject.lower_ in ("they", "them", "these", "those")):
+        return "were"
+    return "was"
 
 
 def _phrase(token: Token) -> str:
@@ -136,7 +158,7 @@ def _phrase(token: Token) -> str:
 def _rest(verb: Token, exclude: set[int]) -> str:
     parts = []
     for child in verb.rights:
-        if child.dep_ in ("punct", "cc", "conj") or child.i in exclude:
+        if child.dep_ in ("punct", "cc", "conj", "prt", "neg", "aux", "auxpass") or child.i in exclude:
             continue
         parts.append(_phrase(child))
     return " ".join(p for p in parts if p)
@@ -158,7 +180,8 @@ def blameless_rewrite(verb: Token, agent: Token, passive: bool) -> str:
             obj = next((c for c in comp.children if c.dep_ in ("dobj", "nsubjpass")), None)
             what = _phrase(obj) if obj is not None else "The step"
             rest = _rest(comp, {obj.i} if obj is not None else set())
-            text = f"{what[:1].upper()}{what[1:]} was not {vbn(comp.lemma_.lower())}{(' ' + rest) if rest else ''}"
+            negated = any(c.dep_ == "neg" for c in comp.children)  # "forgot to not restart": it was restarted
+            text = f"{what[:1].upper()}{what[1:]} {_be(obj)}{'' if negated else ' not'} {vbn(comp.lemma_.lower())}{(' ' + rest) if rest else ''}"
             return f"{text.rstrip(' .')}: the process relied on someone remembering it, and nothing checked or automated it."
     obj = next((c for c in verb.children if c.dep_ in ("dobj",)), None)
     if obj is not None:
@@ -168,9 +191,12 @@ def blameless_rewrite(verb: Token, agent: Token, passive: bool) -> str:
         verb_text = vbn(lemma) + (f" {particle}" if particle else "")
         if lemma in ("ignore", "miss", "overlook", "disregard"):
             return f"{what[:1].upper()}{what[1:]} went unanswered{(' ' + rest) if rest else ''}. What made it easy to miss (noise, routing, fatigue)?".replace("  ", " ")
-        text = f"{what[:1].upper()}{what[1:]} was {verb_text}{(' ' + rest) if rest else ''}"
+        text = f"{what[:1].upper()}{what[1:]} {_be(obj)} {verb_text}{(' ' + rest) if rest else ''}"
         return f"{text.rstrip(' .')}, and nothing in the process stopped it. Which check was missing?"
-    return "Describe what happened to the system and which safeguard was missing, without naming who acted."
+    return QUESTION
+
+
+QUESTION = "Ask the question behind it instead of naming who acted: what made this easy to do (or to miss), and what would have caught it?"
 
 
 def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
@@ -201,12 +227,6 @@ def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
     return hits
 
 
-TONE_WORDS = frozenset(
-    "apparently obviously clearly somehow naturally seriously literally honestly surprisingly predictably"
-    " supposedly again".split()
-)
-
-
 def rewrite_sentence(sent: Span, lexicon: Lexicon) -> str:
     """A blameless rewrite of any sentence the classifier flags (no failure verb needed)."""
     for tok in sent:
@@ -220,16 +240,4 @@ def rewrite_sentence(sent: Span, lexicon: Lexicon) -> str:
             c.dep_ in ("dobj", "xcomp") for c in verb.children
         ):
             return blameless_rewrite(verb, tok, False)
-    words = []
-    for tok in sent:
-        if tok.lower_ in TONE_WORDS or tok.is_space:
-            continue
-        if agent_kind(tok, lexicon) == "person" and tok.lower_ not in lexicon.pronouns:
-            words.append("the responder" + tok.whitespace_)
-            continue
-        words.append(tok.text_with_ws)
-    neutral = "".join(words).strip().rstrip(".!?")
-    return (
-        f"State the facts without judging anyone, then ask what made it likely: \"{neutral}.\" "
-        "What in the system (defaults, signals, review steps) allowed this?"
-    )
+    return QUESTION
