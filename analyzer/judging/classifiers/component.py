@@ -45,7 +45,7 @@ class ClassifierScorer:
         self.nlp = nlp
 
     def __call__(self, doc: Doc) -> Doc:
-        from analyzer.judging.classifiers.features import doc_sentences, sentence_row
+        from analyzer.judging.classifiers.features import doc_sentences, is_prose, sentence_row
 
         lexicon = doc._.pm_lexicon or default_lexicon()
         offset = doc._.pm_offset
@@ -68,10 +68,10 @@ class ClassifierScorer:
             if task == "actions":
                 picked = [s for s in sentences if section_at(doc, s.start_char) == "action_items" or FUTURE.search(s.text)]
             else:
-                # blame is scored where it can matter: sentences with a human in them (the only
-                # ones a classifier-only finding may flag) and sentences with a blame rule hit
+                # blame is scored where it can matter: real sentences with a human in them (the
+                # only ones a classifier-only finding may flag) and sentences with a blame rule hit
                 picked = [s for s in sentences
-                          if human[s.start] or any(s.start_char <= h < s.end_char for h in blame_hits)]
+                          if (human[s.start] and is_prose(s)) or any(s.start_char <= h < s.end_char for h in blame_hits)]
             if not picked:
                 continue
             for s in picked:

@@ -126,6 +126,28 @@ def sentence_features(span: Span, rule_codes: Iterable[str] = (), lexicon=None) 
     return f
 
 
+_TRACKER_CHROME = re.compile(
+    r"\b(changed|added|removed|assigned|unassigned|mentioned|closed|reopened|marked|set|created|edited)\b.{0,80}"
+    r"\b(ago|labels?|milestone|description|title|weight|due date|as done|as completed|issue|merge request)\b",
+    re.I,
+)
+
+
+def is_prose(sent: Span) -> bool:
+    """A real sentence a person wrote, not page chrome, a fragment or debris: at least five words,
+    a verb, mostly words (not numbers, URLs or table pipes), not issue-tracker activity
+    ("X changed the description 2 years ago") and not a chat line addressed to a handle."""
+    tokens = [t for t in sent if not t.is_space]
+    words = [t for t in tokens if t.is_alpha]
+    if len(words) < 5 or len(words) < 0.6 * len(tokens):
+        return False
+    if not any(t.pos_ in ("VERB", "AUX") for t in tokens):
+        return False
+    if tokens[0].text.startswith("@") or (tokens[0].text == "@" and len(tokens) > 1):
+        return False
+    return not _TRACKER_CHROME.search(sent.text)
+
+
 def doc_sentences(doc: Doc) -> list[Span]:
     """Sentences without leading or trailing whitespace and list markers."""
     out = []
