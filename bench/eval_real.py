@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
 import sys
 from collections import Counter, defaultdict
@@ -28,113 +27,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "bench" / "real"
-PRIMARY = ("A", "B", "C", "D")
-SECOND = "E"
-SEVERITIES = ("error", "warning", "suggestion")
+sys.path.insert(0, str(ROOT))
+
+from analyzer.training.real import (  # noqa: E402
+    PRIMARY, SECOND, analyse, blame_figures, check_spans, load_labels, overlaps, ratio, sources,
+)
 
 
 def corpus_dir(arg: str | None) -> Path | None:
     path = Path(arg) if arg else ROOT.parent / "shared" / "corpus"
     return path if (path / "index.csv").is_file() else None
-
-
-def load_labels(annotators: tuple[str, ...]) -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    for a in annotators:
-        path = REAL / f"labels_{a}.jsonl"
-        if not path.is_file():
-            continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                rec = json.loads(line)
-                out[rec["file"]] = rec
-    return out
-
-
-def sources() -> dict[str, str]:
-    with (REAL / "sample.tsv").open(encoding="utf-8") as fh:
-        return {row["file"]: row["source"] for row in csv.DictReader(fh, delimiter="\t")}
-
-
-def check_spans(labels: dict[str, dict], corpus: Path) -> list[str]:
-    """Spans whose text no longer matches their sha (the corpus changed under the labels)."""
-    bad = []
-    for file, rec in labels.items():
-        text = (corpus / file).read_text(encoding="utf-8")
-        for kind in ("blame", "actions", "not_actions"):
-            for span in rec.get(kind, []):
-                sha = hashlib.sha256(text[span["start"]:span["end"]].encode("utf-8")).hexdigest()[:12]
-                if sha != span["sha"]:
-                    bad.append(f"{file} {kind} {span['start']}-{span['end']}")
-    return bad
-
-
-def overlaps(a_start: int, a_end: int, spans) -> list[dict]:
-    return [s for s in spans if a_start < s["end"] and s["start"] < a_end]
-
-
-def analyse(files: list[str], corpus: Path, config_overrides: dict | None = None):
-    from analyzer.config import load_config
-    from analyzer.engine import Analyzer
-
-    config = load_config()
-    if config_overrides:
-        config = config.with_overrides(config_overrides, "(eval_real)")
-    analyzer = Analyzer(config)
-    items = [(f, (corpus / f).read_text(encoding="utf-8")) for f in files]
-    return {r.path: r for r in analyzer.analyze_many(items)}
-
-
-def ratio(a: float, b: float) -> float | None:
-    return round(a / b, 3) if b else None
-
-
-def blame_figures(labels: dict[str, dict], reports: dict, src: dict[str, str]) -> dict:
-    by_sev: dict[str, Counter] = {s: Counter() for s in (*SEVERITIES, "warning+", "all")}
-    by_source: dict[str, Counter] = defaultdict(Counter)
-    by_origin: dict[str, Counter] = defaultdict(Counter)
-    firm_total = firm_found = firm_found_warn = 0
-    sentences = flags = 0
-    false_alarms: list[dict] = []
-    for file, rec in labels.items():
-        report = reports[file]
-        spans = rec.get("blame", [])
-        firm = [s for s in spans if not s.get("uncertain")]
-        sentences += int(report.stats.get("sentences", 0))
-        blame = [f for f in report.findings if f.family == "blame"]
-        flags += len(blame)
-        for f in blame:
-            hit = overlaps(f.start, f.end, spans)
-            verdict = "uncertain" if hit and all(s.get("uncertain") for s in hit) else ("tp" if hit else "fp")
-            sev = str(f.severity)
-            for key in (sev, "all", *(("warning+",) if sev in ("error", "warning") else ())):
-                by_sev[key][verdict] += 1
-            by_source[src.get(file, "?")][verdict] += 1
-            by_origin[f.source][verdict] += 1
-            if verdict == "fp":
-                false_alarms.append({"file": file, "start": f.start, "end": f.end, "rule": f.rule,
-                                     "severity": sev, "source": f.source})
-        for s in firm:
-            firm_total += 1
-            found = [f for f in blame if f.start < s["end"] and s["start"] < f.end]
-            firm_found += bool(found)
-            firm_found_warn += any(str(f.severity) in ("error", "warning") for f in found)
-
-    def prec(c: Counter) -> dict:
-        return {"tp": c["tp"], "fp": c["fp"], "uncertain": c["uncertain"], "precision": ratio(c["tp"], c["tp"] + c["fp"])}
-
-    return {
-        "documents": len(labels),
-        "sentences": sentences,
-        "flags_per_1000_sentences": ratio(1000 * flags, sentences),
-        "precision_by_severity": {k: prec(v) for k, v in by_sev.items()},
-        "precision_by_source": {k: prec(v) for k, v in sorted(by_source.items())},
-        "precision_by_origin": {k: prec(v) for k, v in sorted(by_origin.items())},
-        "labelled_blame": firm_total,
-        "recall_any_severity": ratio(firm_found, firm_total),
-        "recall_warning_or_error": ratio(firm_found_warn, firm_total),
-        "false_alarms": false_alarms,
-    }
 
 
 def section_figures(labels: dict[str, dict], reports: dict) -> dict:
@@ -271,19 +173,19 @@ def main(argv: list[str] | None = None) -> int:
     if corpus is None:
         print("eval_real: ../shared/corpus is not here; nothing to measure", file=sys.stderr)
         return 0
-    primary = load_labels(PRIMARY)
-    stale = check_spans({**primary, **load_labels((SECOND,))}, corpus)
+    primary = load_labels(PRIMARY, REAL)
+    stale = check_spans({**primary, **load_labels((SECOND,), REAL)}, corpus)
     if stale:
         print(f"eval_real: {len(stale)} labelled span(s) no longer match the corpus, e.g. {stale[:3]}", file=sys.stderr)
         return 2
     result: dict = {}
     if args.agreement:
-        result["agreement"] = agreement(primary, load_labels((SECOND,)))
+        result["agreement"] = agreement(primary, load_labels((SECOND,), REAL))
     if args.ci_review:
         result["ci_review"] = ci_review(corpus)
     if not (args.agreement or args.ci_review):
         reports = analyse(sorted(primary), corpus)
-        result["blame"] = blame_figures(primary, reports, sources())
+        result["blame"] = blame_figures(primary, reports, sources(REAL))
         result["sections"] = section_figures(primary, reports)
         result["actions"] = action_figures(primary, reports)
         if not args.false_alarms:

@@ -76,11 +76,41 @@ def cmd_evaluate(args: argparse.Namespace) -> ExitStatus:
         for split in splits:
             results.append(evaluate_task(task, base_model=config.base_model, data_dir=data_dir, nlp=nlp,
                                          designs=designs, split=split, log=_log))
+    real = _real_prose(args, config) if "blame" in tasks else None
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps(results + ([real] if real else []), indent=2))
     else:
         print("\n".join(format_result(r) for r in results))
+        if real:
+            print(_format_real(real))
     return ExitStatus.OK
+
+
+def _real_prose(args: argparse.Namespace, config) -> dict | None:
+    """Blame precision and recall of the shipped pipeline on real post-mortems labelled by
+    reference (`--real`, default bench/real in a checkout; `--corpus`, default ../shared/corpus)."""
+    from analyzer.training.real import PRIMARY, analyse, blame_figures, load_labels, sources
+
+    folder = Path(args.real) if args.real else Path("bench/real")
+    corpus = Path(args.corpus) if args.corpus else Path("../shared/corpus")
+    if not (folder / "sample.tsv").is_file() or not (corpus / "index.csv").is_file():
+        if args.real or args.corpus:
+            _log(f"pmlint evaluate: no real-prose labels in {folder} or no corpus in {corpus}; skipped")
+        return None
+    labels = load_labels(PRIMARY, folder)
+    _log(f"pmlint evaluate: real prose: analysing {len(labels)} labelled documents")
+    figures = blame_figures(labels, analyse(sorted(labels), corpus, config=config), sources(folder))
+    figures.pop("false_alarms", None)
+    return {"task": "blame", "split": "real-prose", **figures}
+
+
+def _format_real(real: dict) -> str:
+    rows = [f"blame, real prose ({real['documents']} documents, {real['sentences']} sentences): "
+            f"{real['flags_per_1000_sentences']} flags per 1,000 sentences; recall {real['recall_any_severity']} "
+            f"(warning and error {real['recall_warning_or_error']}) of {real['labelled_blame']} labelled blame sentences"]
+    for sev, c in real["precision_by_severity"].items():
+        rows.append(f"  precision {sev:<10} {c['precision']}  ({c['tp']} right, {c['fp']} wrong, {c['uncertain']} debatable)")
+    return "\n".join(rows)
 
 
 def _evaluate_shipped(args: argparse.Namespace, config) -> ExitStatus:
@@ -137,5 +167,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--test-file", help="score the shipped model on a labelled JSONL file ({text, label[, kind]}) instead")
     p.add_argument("--clusters", action="store_true", help="evaluate archive clustering instead (see the archive docs)")
+    p.add_argument("--real", metavar="DIR", help="real-prose labels by reference (default: bench/real, when present)")
+    p.add_argument("--corpus", metavar="DIR", help="the corpus those labels point into (default: ../shared/corpus)")
     _common(p)
     p.set_defaults(func=cmd_evaluate)
