@@ -193,7 +193,7 @@ class Analyzer:
             if h.code in enabled_codes:
                 hits.append(
                     Hit(h.code, h.start, h.end, {"cue": _short(h.cue), "rewrite": h.rewrite}, h.suggestion or None,
-                        explanation=_explain(h))
+                        explanation=_explain(h), at_most=Severity.SUGGESTION if h.debris else None)
                 )
         for rule in self.enabled:
             check = DOCUMENT_CHECKS.get(rule.kind)
@@ -267,6 +267,9 @@ def _capped(severity: Severity, at_most: Severity | None) -> Severity:
 
 
 def _explain(hit: RuleHit) -> str:
+    if hit.debris:
+        return (f"matched \"{_short(hit.cue, 60)}\" in machine text (a log line, table debris or tracker activity), "
+                "so it is only a suggestion")
     if hit.agent_kind:
         return f"a {hit.agent_kind} is the subject or agent of a failure verb: \"{_short(hit.cue, 60)}\""
     return f"matched \"{_short(hit.cue, 60)}\""

@@ -118,3 +118,13 @@ def test_no_suggestion_renames_anyone_or_shows_model_internals(analyzer):
     for f in analyzer.analyze(text).findings:
         assert "the responder" not in f.suggestion
         assert "the words" not in f.explanation and "root=" not in f.explanation and "rule=" not in f.explanation
+
+
+def test_a_blame_word_in_machine_text_is_only_a_suggestion(analyzer):
+    """A deploy-log line or tracker activity is not a sentence anyone wrote about a person."""
+    log = "19:27 deploy@host-3: Synchronized php-1.29.0/extensions/Foo.php: Stupid errors (duration: 00m 46s)"
+    findings = [f for f in blame(analyzer, log) if f.rule == "blame.judgement"]
+    assert findings and str(findings[0].severity) == "suggestion"
+    assert "machine text" in findings[0].explanation
+    prose = [f for f in blame(analyzer, "The change was careless and untested.") if f.rule == "blame.judgement"]
+    assert prose and str(prose[0].severity) == "error"

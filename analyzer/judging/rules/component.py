@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 
 from analyzer.nlp.lexicon import default_lexicon
 from analyzer.judging.rules import SENTENCE_KINDS, Rule, default_rules
+from analyzer.judging.classifiers.features import is_debris
 from analyzer.judging.rules.agent import find_agent_hits
 from analyzer.judging.rules.patterns import compile_pattern
 from analyzer.nlp.sections import innermost_section
@@ -43,6 +44,7 @@ class RuleHit:
     rewrite: str = ""
     suggestion: str = ""  # a pattern-specific suggestion, when the rule has one
     agent_kind: str = ""
+    debris: bool = False  # in machine text (a log line, table debris, tracker activity), not a sentence
 
 
 def section_at(doc: Doc, char: int) -> str | None:
@@ -101,7 +103,8 @@ class RuleRunner:
                 target = _trim(sent)
             else:
                 target = span
-            hits.append(RuleHit(code, target.start_char, target.end_char, span.text, "", self.pattern_suggestion.get(key, "")))
+            hits.append(RuleHit(code, target.start_char, target.end_char, span.text, "", self.pattern_suggestion.get(key, ""),
+                                debris=is_debris(sent)))
         if self.agent_rules:
             for hit in find_agent_hits(doc, lexicon):
                 cats = categories_for(doc, hit.span.start, hit.span.end) & {"REJECTED", "HYPOTHETICAL"}
@@ -112,7 +115,8 @@ class RuleRunner:
                         if (rule.code, hit.span.start) in seen:
                             continue
                         seen.add((rule.code, hit.span.start))
-                        hits.append(RuleHit(rule.code, hit.span.start_char, hit.span.end_char, hit.cue, hit.rewrite, "", hit.kind))
+                        hits.append(RuleHit(rule.code, hit.span.start_char, hit.span.end_char, hit.cue, hit.rewrite, "",
+                                            hit.kind, debris=is_debris(hit.span.sent)))
         doc._.rule_hits = hits
         doc.spans["pmlint"] = [doc.char_span(h.start, h.end, label=h.code, alignment_mode="expand") for h in hits]
         return doc
