@@ -135,22 +135,22 @@ _TRACKER_CHROME = re.compile(
 
 def is_debris(sent: Span) -> bool:
     """Machine text rather than a person's sentence: mostly numbers, paths or punctuation (log
-    lines, table debris), issue-tracker activity, or a chat line addressed to a handle."""
+    lines, table debris) or issue-tracker activity."""
     tokens = [t for t in sent if not t.is_space]
     if not tokens:
         return True
     words = sum(1 for t in tokens if t.is_alpha)
-    return (words < 0.6 * len(tokens) or tokens[0].text.startswith("@")
-            or bool(_TRACKER_CHROME.search(sent.text)))
+    return words < 0.6 * len(tokens) or bool(_TRACKER_CHROME.search(sent.text))
 
 
 def is_prose(sent: Span) -> bool:
-    """A real sentence a person wrote, not page chrome, a fragment or debris: at least five words,
-    a verb, mostly words (not numbers, URLs or table pipes), not issue-tracker activity
-    ("X changed the description 2 years ago") and not a chat line addressed to a handle."""
+    """A real sentence a person wrote, for the classifier to judge on its own: not debris, not a
+    chat line addressed to a handle, at least five words and a verb."""
     if is_debris(sent):
         return False
     tokens = [t for t in sent if not t.is_space]
+    if tokens[0].text.startswith("@"):
+        return False  # a chat line addressed to someone: rules still read it, the classifier alone does not
     return sum(1 for t in tokens if t.is_alpha) >= 5 and any(t.pos_ in ("VERB", "AUX") for t in tokens)
 
 
