@@ -150,3 +150,61 @@ def test_the_report_has_every_figure_right():
 ])
 def test_stated_cost(text, expected):
     assert stated_cost(text) == expected
+
+
+def _write_archive(root):
+    (root / "2024-03-01-cert.md").write_text(
+        "---\ntitle: Certificate expired\ndate: 2024-03-01\n---\n# Summary\nThe TLS certificate of the API expired and "
+        "clients failed the handshake for two hours. The outage cost about $4,000 in credits.\n\n"
+        "## Root cause\nThe certificate was renewed by hand and nothing alerted before expiry.\n\n"
+        "## Action items\n- [x] Automate renewal OPS-1\n", encoding="utf-8")
+    (root / "2024-05-01-cert-again.md").write_text(
+        "---\ntitle: Certificate expired again\ndate: 2024-05-01\n---\n# Summary\nThe internal CA certificate expired "
+        "and service-to-service calls failed.\n\n## Root cause\nThe certificate was renewed by hand and no alert fired.\n\n"
+        "## Action items\n- [ ] Expiry alert OPS-2\n", encoding="utf-8")
+    (root / "2024-05-20-near.md").write_text(
+        "---\ntitle: Expiring certificate caught\ndate: 2024-05-20\ntype: near-miss\n---\n# Summary\nThe expiry check "
+        "caught a certificate two days before it expired, before any customer impact.\n", encoding="utf-8")
+
+
+def test_pmlint_learn_on_a_small_archive(tmp_path):
+    from analyzer.cli import run
+
+    root = tmp_path / "pm"
+    root.mkdir()
+    _write_archive(root)
+    tracker = tmp_path / "jira.csv"
+    tracker.write_text("Issue key,Status,Resolved\nOPS-1,Done,2024-03-05\nOPS-2,In Progress,\n", encoding="utf-8")
+    out = tmp_path / "learn.json"
+    status = run(["learn", str(root), "--tracker", str(tracker), "--today", "2024-06-15", "--out", str(out),
+                  "--store", str(tmp_path / "store.sqlite"), "--jobs", "1"])
+    assert status == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["version"] == 1 and report["today"] == "2024-06-15"
+    s = report["summary"]
+    assert (s["incidents"], s["near_misses"]) == (2, 1)
+    assert s["cost_usd_total"] == 4000.0
+    assert report["per_quarter"] == {"2024-Q1": {"incidents": 1}, "2024-Q2": {"incidents": 1, "near_misses": 1}}
+    md = tmp_path / "learn.md"
+    assert run(["learn", str(root), "--today", "2024-06-15", "--out", str(md), "--store", str(tmp_path / "store.sqlite"),
+                "--jobs", "1"]) == 0
+    assert md.read_text(encoding="utf-8").startswith("# Learning report (2024-06-15)")
+
+
+def test_pmlint_learn_refuses_bad_arguments_clearly(tmp_path, capsys):
+    from analyzer.cli import run
+
+    assert run(["learn", str(tmp_path / "missing")]) == 2
+    assert run(["learn", str(tmp_path), "--today", "June"]) == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("meta,text,expected", [
+    ({"type": "near-miss"}, "", True), ({"type": "Near Miss"}, "", True), ({"type": "incident"}, "a near miss", False),
+    ({}, "The canary caught the bad build before it reached production.", True),
+    ({}, "The outage lasted two hours.", False),
+])
+def test_near_miss_detection(meta, text, expected):
+    from analyzer.archive.learning.gather import is_near_miss
+
+    assert is_near_miss(meta, text) is expected
