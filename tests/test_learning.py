@@ -137,6 +137,7 @@ def test_the_report_has_every_figure_right():
     assert expiry["near_misses"] == ["n1.md"] and expiry["cost_usd"] == 12000.0 and expiry["cost_hours"] == 48.0
     assert report["per_quarter"] == {"2024-Q1": {"incidents": 2}, "2024-Q2": {"incidents": 2, "near_misses": 1}}
     assert list(overdue_by_owner(report)) == ["ben"]
+    assert s["median_ttd_minutes"] is None and expiry["median_ttr_minutes"] is None
     md = to_markdown(report)
     assert "Recurred after fix: `a2.md` after `a1.md`" in md and "Overdue" in md
     json.dumps(report)  # the contract is plain JSON
@@ -160,7 +161,7 @@ def _write_archive(root):
         "## Action items\n- [x] Automate renewal OPS-1\n", encoding="utf-8")
     (root / "2024-05-01-cert-again.md").write_text(
         "---\ntitle: Certificate expired again\ndate: 2024-05-01\n---\n# Summary\nThe internal CA certificate expired "
-        "and service-to-service calls failed.\n\n## Root cause\nThe certificate was renewed by hand and no alert fired.\n\n"
+        "and service-to-service calls failed.\n\n## Timeline\n- 09:00 first errors\n- 09:12 alert fired\n- 10:00 service restored\n\n## Root cause\nThe certificate was renewed by hand and no alert fired.\n\n"
         "## Action items\n- [ ] Expiry alert OPS-2\n", encoding="utf-8")
     (root / "2024-05-20-near.md").write_text(
         "---\ntitle: Expiring certificate caught\ndate: 2024-05-20\ntype: near-miss\n---\n# Summary\nThe expiry check "
@@ -184,6 +185,7 @@ def test_pmlint_learn_on_a_small_archive(tmp_path):
     s = report["summary"]
     assert (s["incidents"], s["near_misses"]) == (2, 1)
     assert s["cost_usd_total"] == 4000.0
+    assert (s["median_ttd_minutes"], s["median_ttr_minutes"]) == (12.0, 60.0)
     assert report["per_quarter"] == {"2024-Q1": {"incidents": 1}, "2024-Q2": {"incidents": 1, "near_misses": 1}}
     md = tmp_path / "learn.md"
     assert run(["learn", str(root), "--today", "2024-06-15", "--out", str(md), "--store", str(tmp_path / "store.sqlite"),
@@ -208,3 +210,17 @@ def test_near_miss_detection(meta, text, expected):
     from analyzer.archive.learning.gather import is_near_miss
 
     assert is_near_miss(meta, text) is expected
+
+
+def test_time_to_detect_and_resolve_from_the_timeline():
+    from analyzer.archive.learning.timeline import ttd_ttr
+
+    text = ("## Timeline (UTC)\n"
+            "- 2024-03-01 13:50 deploy of v2.3 started\n"
+            "- 14:05 error-rate alert fired and the on-call was paged\n"
+            "- 14:20 rollback started\n"
+            "- 14:47 service restored\n")
+    assert ttd_ttr(text) == (15.0, 57.0)
+    table = "| time | event |\n| --- | --- |\n| 23:40 | first errors |\n| 23:55 | customer reported it |\n| 00:30 | recovered |\n"
+    assert ttd_ttr(table) == (15.0, 50.0)  # past midnight is the next day
+    assert ttd_ttr("No timeline here.") == (None, None)

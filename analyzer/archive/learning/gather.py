@@ -15,6 +15,7 @@ from analyzer.archive.learning.cost import stated_cost
 from analyzer.archive.learning.recurrence import Incident
 from analyzer.archive.learning.report import build
 from analyzer.archive.learning.state import from_record, with_tracker
+from analyzer.archive.learning.timeline import ttd_ttr
 from analyzer.archive.learning.tracker import TrackerItem, read_tracker
 from analyzer.archive.scoring import score_archive
 from analyzer.config import Config, load_config
@@ -83,8 +84,10 @@ def learn_archive(root: str | Path, *, today: date, config: Config | None = None
         except InputError:
             continue
         actions = tuple(with_tracker(from_record(path, a), items) for a in _action_records(report))
-        incidents.append(Incident(path, _day(row["date"]), cause_of.get(path), is_near_miss(report.metadata or {}, text),
-                                  actions))
+        day = _day(row["date"])
+        ttd, ttr = ttd_ttr(text, day)
+        incidents.append(Incident(path, day, cause_of.get(path), is_near_miss(report.metadata or {}, text),
+                                  actions, ttd, ttr))
         money, hours = stated_cost(text)
         if money is not None or hours is not None:
             costs[path] = (money, hours)

@@ -27,6 +27,8 @@ class Incident:
     cause: str | None
     near_miss: bool = False
     actions: tuple[ActionState, ...] = field(default_factory=tuple)
+    ttd: float | None = None  # minutes from start to detection, from the timeline
+    ttr: float | None = None  # minutes from start to resolution
 
     def fixed_on(self) -> date | None:
         """The day its last action item was done, when every item is done with a date."""

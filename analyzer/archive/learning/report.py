@@ -39,6 +39,11 @@ def _summary(incidents: Sequence[Incident], today: date, costs: Mapping[str, tup
     }
 
 
+def _median(values: list[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return float(statistics.median(present)) if present else None
+
+
 def _days_to_close(incidents: Sequence[Incident]) -> float | None:
     days = [(a.done_on - i.date).days for i in incidents if i.date for a in i.actions
             if a.status == "done" and a.done_on is not None and a.done_on >= i.date]
@@ -67,6 +72,8 @@ def build(incidents: Sequence[Incident], *, today: date, labels: Mapping[str, st
             "near_misses": [i.path for i in members if i.near_miss],
             "cost_usd": round(sum(money), 2) if money else None,
             "cost_hours": round(sum(hours), 1) if hours else None,
+            "median_ttd_minutes": _median([i.ttd for i in members]),
+            "median_ttr_minutes": _median([i.ttr for i in members]),
             "recurred_after_fix": recurred_after_fix(members),
             "recurred_while_open": recurred_while_open(members),
         })
@@ -76,6 +83,8 @@ def build(incidents: Sequence[Incident], *, today: date, labels: Mapping[str, st
             per_quarter[quarter(inc.date)]["near_misses" if inc.near_miss else "incidents"] += 1
     summary = _summary(incidents, today, costs)
     summary["median_days_to_close"] = _days_to_close(incidents)
+    summary["median_ttd_minutes"] = _median([i.ttd for i in incidents])
+    summary["median_ttr_minutes"] = _median([i.ttr for i in incidents])
     summary["near_miss_ratio"] = (round(summary["near_misses"] / summary["incidents"], 3)
                                   if summary["incidents"] else None)
     cause_of = {i.path: i.cause for i in incidents}
@@ -119,6 +128,9 @@ def to_markdown(report: Mapping[str, Any]) -> str:
                      f"{'es' if len(c['near_misses']) != 1 else ''})")
         if not c["incidents"] and c["near_misses"]:
             lines.append("- Only near misses: the guardrail that caught them works.")
+        if c["median_ttd_minutes"] is not None or c["median_ttr_minutes"] is not None:
+            lines.append(f"- Median time to detect: {c['median_ttd_minutes'] if c['median_ttd_minutes'] is not None else 'n/a'} min; "
+                         f"to resolve: {c['median_ttr_minutes'] if c['median_ttr_minutes'] is not None else 'n/a'} min")
         if c["cost_usd"] is not None or c["cost_hours"] is not None:
             lines.append(f"- Cost of not fixing this: {c['cost_usd'] or 0:,.0f} USD, {c['cost_hours'] or 0:,.0f} engineer-hours")
         for e in c["recurred_after_fix"]:
