@@ -64,15 +64,22 @@ def learn_archive(root: str | Path, *, today: date, config: Config | None = None
     if not root_path.is_dir():
         raise InputError(f"{root}: not a directory")
     config = config or load_config(search_from=root_path)
+    scored = score_archive(root_path, config=config, store=store, jobs=jobs)
+    clusters = cluster_archive(root_path, config=config, store=store, jobs=jobs)
+    return learn_from(scored, clusters, config=config, today=today, tracker=tracker)
+
+
+def learn_from(scored: Any, clusters: Any, *, config: Config, today: date,
+               tracker: str | Path | None = None) -> dict[str, Any]:
+    """The learning report from a scoring result and a clustering of the same archive (the app
+    has both already)."""
     items: Mapping[str, TrackerItem] = {}
     if tracker:
         settings = config["learning"]
         items = read_tracker(tracker, columns=settings["tracker_columns"], done=settings["done_statuses"],
                              declined=settings["declined_statuses"])
-    scored = score_archive(root_path, config=config, store=store, jobs=jobs)
-    clusters = cluster_archive(root_path, config=config, store=store, jobs=jobs)
-    labels = {str(c.id): c.label for c in clusters.clusters}
-    cause_of = {path: str(cid) for path, cid in clusters.assignments.items()}
+    labels = {str(c.id): c.label for c in clusters.clusters} if clusters is not None else {}
+    cause_of = {path: str(cid) for path, cid in clusters.assignments.items()} if clusters is not None else {}
     incidents, costs = [], {}
     for row in scored.rows:
         path = row["path"]

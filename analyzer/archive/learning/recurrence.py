@@ -14,7 +14,6 @@ misses count on both sides of a pair. Undated incidents take part in neither.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Sequence
 
 from analyzer.archive.learning.state import ActionState
