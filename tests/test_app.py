@@ -359,6 +359,30 @@ def test_archive_page_on_a_small_folder(app_env):
     assert '<mark class="pm pm-blame' in html_of(at)
 
 
+def test_learning_page_on_a_small_folder(app_env):
+    """The Learning page on a real folder: summary, overdue list, causes, and a click-through."""
+    folder = app_env / "learn"
+    folder.mkdir()
+    (folder / "2024-03-01-cert.md").write_text(
+        "---\ntitle: Certificate expired\ndate: 2024-03-01\n---\n# Summary\nThe API certificate expired.\n\n"
+        "## Root cause\nThe certificate was renewed by hand and nothing alerted before expiry.\n\n"
+        "## Action items\n- Automate renewal OPS-1\n", encoding="utf-8")
+    (folder / "2024-05-01-cert.md").write_text(
+        "---\ntitle: Certificate expired again\ndate: 2024-05-01\n---\n# Summary\nThe CA certificate expired.\n\n"
+        "## Root cause\nThe certificate was renewed by hand and no alert fired before expiry.\n", encoding="utf-8")
+    at = start(timeout=120)
+    at.radio(key="page").set_value("learning").run()
+    at.text_input(key="archive_path").set_value("learn").run()
+    at.button(key="learning_run").click().run()
+    assert not at.exception, at.exception
+    assert metric(at, "Incidents") == "2"
+    assert any("No action item is overdue" in s.value for s in at.success)
+    assert at.expander, "the recurring causes are listed"
+    at.selectbox(key="learning_open").set_value(str(folder / "2024-03-01-cert.md")).run()
+    assert not at.exception, at.exception
+    assert "Certificate expired" in html_of(at) or "certificate expired" in html_of(at).lower()
+
+
 # ------------------------------------------------------------------ pmlint app
 
 def test_pmlint_app_runs_streamlit_on_the_packaged_app(app_env, monkeypatch):

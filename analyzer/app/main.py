@@ -20,11 +20,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from analyzer.app import archive_view, draft_view, render, state
+from analyzer.app import archive_view, draft_view, learning_view, render, state
 from analyzer.config import PROFILES
 from analyzer.errors import InputError, PmlintError
 
-PAGES = {"draft": "Review a draft", "archive": "Archive"}
+PAGES = {"draft": "Review a draft", "archive": "Archive", "learning": "Learning"}
 # Widget values that must survive a visit to the other page (Streamlit drops the state of
 # widgets a run does not draw).
 _KEEP = ("draft_text", "profile", "archive_path")
@@ -45,6 +45,9 @@ def main() -> None:
     if page == "archive":
         with state.friendly_errors("the archive page"):
             archive_page(settings, archive_dir)
+    elif page == "learning":
+        with state.friendly_errors("the learning page"):
+            learning_page(settings, archive_dir)
     else:
         with state.friendly_errors("the review"):
             draft_page(settings, archive_dir)
@@ -202,6 +205,51 @@ def archive_page(settings: state.Settings, archive_dir: Path | None) -> None:
     )
     if choice:
         archive_view.render_incident(result, choice, settings.config)
+
+
+# ---------------------------------------------------------------- learning page
+
+def learning_page(settings: state.Settings, archive_dir: Path | None) -> None:
+    st.title("Learning: are the fixes done, and do causes come back?")
+    st.caption("Action items of every post-mortem in the archive folder (set in the sidebar), joined with a tracker "
+               "export when you upload one; causes that recurred after their fix or while it was still open.")
+    if archive_dir is None:
+        st.info("Set an archive folder in the sidebar to build the learning report.")
+        return
+    tracker = st.file_uploader("Tracker export (Jira or Linear CSV, GitHub issues CSV or JSON), optional",
+                               key="learning_tracker", max_upload_size=max(1, math.ceil(settings.max_upload_mb)))
+    today = st.date_input("Judge overdue on", key="learning_today")
+    if st.button("Build the learning report", type="primary", key="learning_run"):
+        result = st.session_state.get("archive_result")
+        if not result or result.get("root") != str(archive_dir):
+            result = archive_view.run_archive(archive_dir, settings.config)
+            st.session_state["archive_result"] = result
+        path = learning_view.save_tracker(tracker)
+        try:
+            st.session_state["learning_report"] = learning_view.build_learning(result, settings.config, today, path)
+        finally:
+            if path is not None:
+                path.unlink(missing_ok=True)
+    report = st.session_state.get("learning_report")
+    if not report:
+        return
+    learning_view.render_summary(report)
+    for title, chart in (("Action items per cause", learning_view.completion_chart(report)),
+                         ("Recurrence per cause over time", learning_view.recurrence_chart(report, st.session_state["archive_result"]))):
+        if chart is not None:
+            st.subheader(title)
+            st.altair_chart(chart, width="stretch")
+    st.subheader("Overdue action items", anchor="overdue")
+    learning_view.render_overdue(report)
+    st.subheader("Recurring causes", anchor="recurring-causes")
+    learning_view.render_causes(report)
+    st.subheader("Open an incident", anchor="learning-open")
+    paths = [""] + sorted({a["path"] for a in report["actions"]} | {p for c in report["causes"] for p in c["incidents"]})
+    choice = st.selectbox("Incident", paths, key="learning_open",
+                          format_func=lambda p: Path(p).name if p else "Choose an incident…")
+    if choice:
+        learning_view.render_actions_of(report, choice)
+        archive_view.render_incident(st.session_state["archive_result"], choice, settings.config)
 
 
 def _drop_upload_dir() -> None:

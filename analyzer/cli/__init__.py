@@ -15,13 +15,13 @@ import sys
 import time
 from typing import Sequence
 
-from analyzer.cli import app, archive, check, training
+from analyzer.cli import app, archive, check, learn, training
 from analyzer.cli.common import _log, config_from_args, exit_for
 from analyzer.errors import ConfigError, PmlintError
 from analyzer.findings import ExitStatus
 from analyzer.version import __version__
 
-COMMAND_GROUPS = (check, archive, training, app)  # each adds its subcommands with `register(sub)`
+COMMAND_GROUPS = (check, archive, learn, training, app)  # each adds its subcommands with `register(sub)`
 
 
 def build_parser() -> argparse.ArgumentParser:
