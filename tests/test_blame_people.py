@@ -128,3 +128,12 @@ def test_a_blame_word_in_machine_text_is_only_a_suggestion(analyzer):
     assert "machine text" in findings[0].explanation
     prose = [f for f in blame(analyzer, "The change was careless and untested.") if f.rule == "blame.judgement"]
     assert prose and str(prose[0].severity) == "error"
+
+
+def test_a_failure_verb_the_lemmatizer_leaves_inflected_is_still_read(analyzer):
+    """spaCy lemmatises "forgot" after a sentence-initial "I" as "forgot"; lemminflect reads it."""
+    from analyzer.judging.rules.agent import verb_lemma
+
+    doc = analyzer.nlp("I forgot to renew the certificate.")
+    assert verb_lemma(doc[1]) == "forget"
+    assert blame(analyzer, "Priya forgot to renew the certificate.")

@@ -93,8 +93,20 @@ def _has_bad_object(verb: Token) -> bool:
     return False
 
 
-def _is_failure(verb: Token) -> bool:
+def verb_lemma(verb: Token) -> str:
+    """The verb's lemma; where the lemmatizer left an inflected form ("forgot"), lemminflect's."""
     lemma = verb.lemma_.lower()
+    if lemma == verb.lower_ and lemma not in FAILURE_VERBS and lemma not in NEUTRAL_VERBS:
+        from lemminflect import getLemma
+
+        found = getLemma(verb.lower_, upos="VERB")
+        if found:
+            return found[0].lower()
+    return lemma
+
+
+def _is_failure(verb: Token) -> bool:
+    lemma = verb_lemma(verb)
     if lemma in FAILURE_VERBS:
         if lemma in ("cause",):
             # "X caused the outage" - only with a failure-like object
@@ -166,7 +178,7 @@ def _rest(verb: Token, exclude: set[int]) -> str:
 
 def blameless_rewrite(verb: Token, agent: Token, passive: bool) -> str:
     """A concrete rewrite of the sentence with the system, not the person, as the subject."""
-    lemma = verb.lemma_.lower()
+    lemma = verb_lemma(verb)
     sent = verb.sent
     if passive:
         agent_prep = agent.head
