@@ -1,10 +1,14 @@
 """The one loader for trained artifacts: every model directory carries a manifest.
 
-    models/<name>/model.joblib   the fitted scikit-learn Pipeline (vectorisers included)
-    models/<name>/linear/        the same linear model exported as plain data (JSON + .npy)
-    models/<name>/textcat/       a spaCy pipeline saved with nlp.to_disk (a trained textcat)
-    models/<name>/meta.yaml      format, version, task, labels, estimator, data hash, library
-                                 versions, metrics, threshold, and the sha256 of every file
+    analyzer/models/<name>/model.joblib   the fitted scikit-learn Pipeline (vectorisers included)
+    analyzer/models/<name>/linear/        the same linear model exported as plain data (JSON + .npy)
+    analyzer/models/<name>/textcat/       a spaCy pipeline saved with nlp.to_disk (a trained textcat)
+    analyzer/models/<name>/meta.yaml      format, version, task, labels, estimator, data hash, library
+                                          versions, metrics, threshold, and the sha256 of every file
+
+The models are package data: they ship inside the wheel and the sdist and are found through
+`importlib.resources`, so a checkout, an editable install and `pip install pmlint` load the same
+files.
 
 `load_model` refuses a model whose files do not match their recorded hashes with a message that
 says how to fix it. At run time pmlint reads the plain-data export, never the pickle; only
@@ -30,8 +34,13 @@ MODEL_FORMAT = 2  # 2: model.joblib + linear/ export + textcat/
 
 
 def default_models_dir() -> Path | None:
-    """`models/` beside the package (a checkout or an editable install)."""
-    candidate = Path(__file__).resolve().parents[3] / "models"  # analyzer/judging/classifiers/ -> checkout
+    """The models shipped inside the package (`analyzer/models/`, package data), wherever the
+    package is installed; None when they are missing (a build that left out the package data)."""
+    from importlib.resources import files
+
+    candidate = files("analyzer").joinpath("models")
+    if not isinstance(candidate, Path):  # a zip import: the models must be on the file system
+        return None
     return candidate if candidate.is_dir() else None
 
 

@@ -1,0 +1,121 @@
+"""The distribution: the trained classifiers ship inside the wheel and the sdist, and a wheel
+installed into a fresh virtual environment produces the classifier findings an editable install
+produces. The app's libraries are an extra, never needed by `check`.
+
+The wheel is built offline from a copy of the checkout (PEP 517 hooks of the setuptools already
+installed) and installed with `pip --python` into a new venv without network access; the new venv
+reuses this environment's site-packages for the dependencies through a `.pth` line (which, unlike
+a site directory, does not run this environment's editable-install hooks), so the `analyzer` it
+imports is the installed wheel's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DRAFT = (
+    "## Summary\n"
+    "Priya pushed the broken config to production without testing it.\n\n"
+    "Apparently reading the runbook was optional for the night shift.\n\n"
+    "The job failed to start because the queue was full.\n"
+)
+MODEL_FILES = ("blame/meta.yaml", "blame/linear/model.json", "blame/textcat/config.cfg",
+               "actions/meta.yaml", "actions/linear/coef.npy", "actions/textcat/textcat/model", "README.md")
+
+
+def _copy_checkout(dest: Path) -> Path:
+    anywhere = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+    top = {".git", ".ci", "build", "dist", ".venv", "bench", "tests", "data", "docs"}  # not in the distribution
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return set(anywhere(folder, names)) | (top & set(names) if Path(folder) == ROOT else set())
+
+    shutil.copytree(ROOT, dest, ignore=ignore)
+    return dest
+
+
+def _build(src: Path, hook: str, out: Path) -> Path:
+    out.mkdir(exist_ok=True)
+    code = f"import setuptools.build_meta as b; print(b.{hook}({str(out)!r}))"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=src, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out / proc.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("dist")
+    src = _copy_checkout(base / "src")
+    return {"wheel": _build(src, "build_wheel", base / "wheel"), "sdist": _build(src, "build_sdist", base / "sdist")}
+
+
+def test_wheel_and_sdist_carry_the_models_and_their_manifests(built):
+    names = set(zipfile.ZipFile(built["wheel"]).namelist())
+    for rel in MODEL_FILES:
+        assert f"analyzer/models/{rel}" in names, rel
+    with tarfile.open(built["sdist"]) as tar:
+        members = {m.name.split("/", 1)[1] for m in tar.getmembers() if "/" in m.name}
+    for rel in MODEL_FILES:
+        assert f"analyzer/models/{rel}" in members, rel
+
+
+def test_wheel_metadata_keeps_the_app_libraries_in_an_extra(built):
+    with zipfile.ZipFile(built["wheel"]) as whl:
+        meta = next(whl.read(n).decode() for n in whl.namelist() if n.endswith(".dist-info/METADATA"))
+    requires = [line.split(":", 1)[1].strip() for line in meta.splitlines() if line.startswith("Requires-Dist:")]
+    core = [r for r in requires if "extra ==" not in r]
+    for heavy in ("streamlit", "pandas", "altair", "pyarrow"):
+        assert not [r for r in core if r.lower().startswith(heavy)], f"{heavy} is a core dependency"
+        assert [r for r in requires if r.lower().startswith(heavy)], f"{heavy} is in no extra"
+    assert any(r.startswith("streamlit") and 'extra == "app"' in r for r in requires)
+
+
+@pytest.mark.slow
+def test_installed_wheel_finds_the_classifiers(built, tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    py = venv / "bin" / "python"
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env["PIP_NO_INDEX"] = "1"
+    proc = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "-q", "--no-deps",
+                           "--no-index", str(built["wheel"])], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    # the dependencies: this environment's site-packages, after the venv's own
+    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True, env=env).stdout.strip()
+    parents = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+    Path(site, "_pmlint_test_deps.pth").write_text("\n".join(parents) + "\n", encoding="utf-8")
+
+    where = subprocess.run([str(py), "-c", "import analyzer; from analyzer.judging.classifiers.models import "
+                            "default_models_dir as d; print(analyzer.__file__); print(d())"],
+                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert where.returncode == 0, where.stderr
+    module, models = where.stdout.split()
+    assert module.startswith(str(venv)) and models.startswith(str(venv)), where.stdout
+
+    draft = tmp_path / "draft.md"
+    draft.write_text(DRAFT, encoding="utf-8")
+    run = subprocess.run([str(venv / "bin" / "pmlint"), "check", "--format", "json", "--no-fail", str(draft)],
+                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "no trained classifiers" not in run.stderr
+    installed = json.loads(run.stdout)["reports"][0]["findings"]
+    assert {f["source"] for f in installed} & {"classifier", "both"}
+    assert any(f["code"] == "PM110" and f["source"] == "classifier" for f in installed)
+
+    from analyzer.engine import load_analyzer
+
+    here = load_analyzer().analyze(DRAFT, path=str(draft)).to_dict()["findings"]
+    key = lambda f: (f["code"], f["start"], f["end"], f["source"], f["confidence"])  # noqa: E731
+    assert sorted(map(key, installed)) == sorted(map(key, here))  # the same as this (editable) install
