@@ -21,7 +21,7 @@ from analyzer.errors import RuleError
 from analyzer.findings import Severity
 from analyzer.nlp.sections import CANONICAL_SECTIONS
 
-COMMON_KEYS = {"code", "name", "kind", "severity", "message", "suggestion", "note", "link", "examples", "enabled", "scope"}
+COMMON_KEYS = {"code", "name", "summary", "kind", "severity", "message", "suggestion", "note", "link", "examples", "enabled", "scope"}
 
 # kind -> extra keys it accepts
 KINDS: dict[str, set[str]] = {
@@ -56,6 +56,7 @@ class Rule:
     suggestion: str = ""
     note: str = ""
     link: str = ""
+    summary: str = ""  # what it catches, in one line (`pmlint rules`)
     scope: tuple[str, ...] = ()
     enabled: bool = True
     examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -132,6 +133,7 @@ def _parse_rule(raw: dict[str, Any], source: str) -> Rule:
         message=str(raw["message"]),
         suggestion=str(raw.get("suggestion", "")),
         note=str(raw.get("note", "")),
+        summary=" ".join(str(raw.get("summary", "")).split()),
         link=str(raw.get("link", "")),
         scope=scope,
         enabled=bool(raw.get("enabled", True)),
