@@ -119,3 +119,34 @@ def test_installed_wheel_finds_the_classifiers(built, tmp_path):
     here = load_analyzer().analyze(DRAFT, path=str(draft)).to_dict()["findings"]
     key = lambda f: (f["code"], f["start"], f["end"], f["source"], f["confidence"])  # noqa: E731
     assert sorted(map(key, installed)) == sorted(map(key, here))  # the same as this (editable) install
+
+
+# ------------------------------------------------------------------ CI front ends: pre-commit and the Action
+
+def test_pre_commit_hook_lints_only_post_mortem_folders():
+    import re
+
+    import yaml
+
+    hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
+    assert hook["entry"] == "pmlint check" and hook["language"] == "python"
+    files = re.compile(hook["files"])
+    for path in ("postmortems/2024-03-db.md", "docs/post-mortems/a.md", "incidents/b.txt"):
+        assert files.search(path), path
+    for path in ("README.md", "docs/guide.md", "src/incidentsdb/notes.md"):
+        assert not files.search(path), path
+
+
+def test_action_offers_reporters_filter_modes_fail_on_and_baseline():
+    import yaml
+
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert {"paths", "reporter", "filter-mode", "fail-on", "baseline", "args", "version"} <= set(action["inputs"])
+    steps = action["runs"]["steps"]
+    install = next(s for s in steps if s.get("name") == "Install pmlint")["run"]
+    assert "[app]" not in install  # the light install
+    reviewdog = next(s for s in steps if s.get("name") == "Check post-mortems (reviewdog)")["run"]
+    assert "--format rdjson" in reviewdog and "reviewdog -f=rdjson" in reviewdog
+    assert "-filter-mode=" in reviewdog and "-fail-level=" in reviewdog and "--baseline" in reviewdog
+    annotations = next(s for s in steps if s.get("name") == "Check post-mortems (annotations)")["run"]
+    assert "--format github" in annotations and "--diff-base" in annotations
