@@ -150,3 +150,45 @@ def test_action_offers_reporters_filter_modes_fail_on_and_baseline():
     assert "-filter-mode=" in reviewdog and "-fail-level=" in reviewdog and "--baseline" in reviewdog
     annotations = next(s for s in steps if s.get("name") == "Check post-mortems (annotations)")["run"]
     assert "--format github" in annotations and "--diff-base" in annotations
+
+
+# ------------------------------------------------------------------ the light install
+
+BLOCK_APP_LIBRARIES = """
+import sys
+class _NoAppExtra:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("streamlit", "pandas", "altair", "pyarrow"):
+            raise ImportError(f"{name} is not installed (the app extra)")
+sys.meta_path.insert(0, _NoAppExtra())
+from analyzer.cli import run
+sys.exit(int(run(sys.argv[1:])))
+"""
+
+
+@pytest.mark.slow
+def test_every_command_but_app_works_without_the_app_extra(tmp_path):
+    archive = tmp_path / "postmortems"
+    archive.mkdir()
+    (archive / "a.md").write_text(DRAFT, encoding="utf-8")
+    (archive / "b.md").write_text(DRAFT.replace("Priya", "Sam").replace("queue", "disk"), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    store = str(tmp_path / "s.sqlite")
+
+    def pmlint(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", BLOCK_APP_LIBRARIES, *argv], capture_output=True, text=True,
+                              env=env, cwd=tmp_path, timeout=600)
+
+    for argv, ok in [
+        (["check", "--no-fail", str(archive)], 0),
+        (["baseline", str(archive), "--out", str(tmp_path / "b.json")], 0),
+        (["score", str(archive), "--store", store, "--jobs", "1", "--format", "jsonl"], 0),
+        (["cluster", str(archive), "--store", store, "--k", "1"], 0),
+        (["similar", str(archive / "a.md"), "--archive", str(archive), "--store", store], 0),
+        (["rules"], 0),
+        (["config"], 0),
+    ]:
+        proc = pmlint(*argv)
+        assert proc.returncode == ok, (argv, proc.stderr[-2000:])
+    app = pmlint("app", "--headless")
+    assert app.returncode == 2 and 'pip install "pmlint[app]"' in app.stderr

@@ -97,7 +97,13 @@ def streamlit_command(app: Path, *, port: int, address: str, headless: bool, max
 def missing_app_libraries() -> list[str]:
     from importlib.util import find_spec
 
-    return [name for name in APP_LIBRARIES if find_spec(name) is None]
+    def missing(name: str) -> bool:
+        try:
+            return find_spec(name) is None
+        except (ImportError, ValueError):  # a broken or blocked install counts as missing
+            return True
+
+    return [name for name in APP_LIBRARIES if missing(name)]
 
 
 def _hide_error_details() -> str:
