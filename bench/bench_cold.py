@@ -29,10 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+def timed(argv: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float, int]:
+    """Wall time, CPU time (user + system) and exit status of one fresh `python -m analyzer` process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "analyzer", *argv], env=env, cwd=ROOT, capture_output=True)
+    # `-m` puts the working directory first on sys.path: run from the checkout being timed
+    proc = subprocess.run([sys.executable, "-m", "analyzer", *argv], env=env, cwd=cwd, capture_output=True)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -43,8 +45,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose `analyzer` to time (default: this one)")
     args = parser.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(args.code.resolve())}
     with tempfile.TemporaryDirectory(prefix="pmlint-bench-") as tmp:
         folder = Path(tmp)
         draft = folder / "draft-1000-words.md"
@@ -61,10 +64,11 @@ def main() -> None:
             f"check, {words}-word draft": ["check", "--no-fail", "--quiet", str(draft)],
             f"check, {words}-word draft, rules only": ["check", "--no-fail", "--quiet", "--no-classifiers", str(draft)],
         }
-        timed(cases[f"check, {words}-word draft"], env)  # warm the file system cache, not the process
+        code = args.code.resolve()
+        timed(cases[f"check, {words}-word draft"], env, code)  # warm the file system cache, not the process
         results = {}
         for name, argv in cases.items():
-            runs = [timed(argv, env) for _ in range(args.repeat)]
+            runs = [timed(argv, env, code) for _ in range(args.repeat)]
             walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
             results[name] = {"median_s": round(statistics.median(walls), 3), "best_s": round(min(walls), 3),
                              "cpu_s": round(statistics.median(cpus), 3), "exit": runs[0][2]}
