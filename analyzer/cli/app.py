@@ -10,7 +10,8 @@ it the command says so and exits with status 2. Streamlit's `--section.option VA
 
 The configuration is checked before Streamlit starts (a broken .pmlint.yaml exits with status 2
 and a message, not a half-started server). The configuration file reaches the app through the
-PMLINT_CONFIG environment variable; usage statistics are always off (pmlint works offline).
+PMLINT_CONFIG environment variable; usage statistics are off and the
+server listens on localhost unless a Streamlit option on the command line says otherwise.
 
 Streamlit puts the directory of the script it runs first on `sys.path`. Running
 `analyzer/app/main.py` itself would let the package's modules shadow top-level modules of the
