@@ -258,3 +258,16 @@ def test_train_outside_a_checkout_says_it_needs_the_repository_data(tmp_path, ca
     assert not (tmp_path / "models").exists()
     assert run(["evaluate", "--data", str(tmp_path)]) == ExitStatus.USAGE
     assert "no training data" in capsys.readouterr().err
+
+
+def test_train_in_an_installed_package_needs_an_explicit_out(tmp_path, capsys, monkeypatch):
+    from analyzer.cli import training
+
+    (tmp_path / "blame").mkdir()
+    (tmp_path / "actions").mkdir()
+    for task in ("blame", "actions"):
+        (tmp_path / task / "x.jsonl").write_text('{"text": "a", "label": "blame"}\n', encoding="utf-8")
+    monkeypatch.setattr(training, "in_checkout", lambda: False)
+    monkeypatch.setattr("analyzer.training.train.make_nlp", lambda *a, **k: pytest.fail("must not load spaCy"))
+    assert run(["train", "--data", str(tmp_path)]) == ExitStatus.USAGE
+    assert "--out DIR" in capsys.readouterr().err

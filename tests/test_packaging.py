@@ -1,6 +1,8 @@
 """The distribution: the trained classifiers ship inside the wheel and the sdist, and a wheel
 installed into a fresh virtual environment produces the classifier findings an editable install
-produces. The app's libraries are an extra, never needed by `check`.
+produces. The app's libraries are an extra, never needed by `check`. The pre-commit hook, built by
+pre-commit from a repository holding this working tree, blocks a blameful draft and passes a
+clean one (that test installs the hook's dependencies from the package index, as users do).
 
 The wheel is built offline from a copy of the checkout (PEP 517 hooks of the setuptools already
 installed) and installed with `pip --python` into a new venv without network access; the new venv
@@ -192,3 +194,57 @@ def test_every_command_but_app_works_without_the_app_extra(tmp_path):
         assert proc.returncode == ok, (argv, proc.stderr[-2000:])
     app = pmlint("app", "--headless")
     assert app.returncode == 2 and 'pip install "pmlint[app]"' in app.stderr
+
+
+# ------------------------------------------------------------------ the pre-commit hook, as users install it
+
+CLEAN_DRAFT = (
+    "# Checkout outage\n\n## Summary\nCheckout failed for 40 minutes after a deploy removed every instance.\n\n"
+    "## Root cause\nThe deploy script accepted an empty target list and removed every instance.\n"
+)
+BLAMEFUL_DRAFT = CLEAN_DRAFT + "\nThe outage was caused by human error.\n"
+
+
+def _git(repo: Path, *args: str) -> str:
+    ident = ["-c", "user.name=pmlint tests", "-c", "user.email=tests@example.invalid", "-c", "commit.gpgsign=false"]
+    return subprocess.run(["git", *ident, *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+
+
+@pytest.mark.slow
+def test_pre_commit_hook_blocks_a_blameful_draft_and_passes_a_clean_one(tmp_path):
+    """pre-commit (from the package index) installs the hook from a repository holding this
+    working tree, into its own environment, as a user's `.pre-commit-config.yaml` would."""
+    pytest.importorskip("pre_commit")
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    hook_repo = _copy_checkout(tmp_path / "pmlint")
+    _git(hook_repo, "init", "-q")
+    _git(hook_repo, "add", "-A")
+    _git(hook_repo, "commit", "-q", "-m", "pmlint as a hook repository")
+    rev = _git(hook_repo, "rev-parse", "HEAD")
+
+    project = tmp_path / "project"
+    (project / "postmortems").mkdir(parents=True)
+    _git(project, "init", "-q")
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: pmlint\n", encoding="utf-8")
+    (project / "README.md").write_text("# Notes\n\nThe outage was caused by human error.\n", encoding="utf-8")  # not a post-mortem
+    (project / "postmortems" / "checkout.md").write_text(CLEAN_DRAFT, encoding="utf-8")
+    _git(project, "add", "-A")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
+
+    def hook() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+                              cwd=project, env=env, capture_output=True, text=True, timeout=1800)
+
+    clean = hook()
+    assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-3000:]
+    assert "README.md" not in clean.stdout  # the files: pattern keeps other Markdown out
+
+    (project / "postmortems" / "checkout.md").write_text(BLAMEFUL_DRAFT, encoding="utf-8")
+    _git(project, "add", "-A")
+    blamed = hook()
+    assert blamed.returncode == 1, blamed.stdout[-3000:]
+    assert "PM103" in blamed.stdout and "postmortems/checkout.md" in blamed.stdout
+    assert "no trained classifiers" not in blamed.stdout + blamed.stderr  # the hook's install has the models

@@ -17,6 +17,11 @@ def _log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def in_checkout() -> bool:
+    """True when the package is the `analyzer/` of a repository checkout (data/ beside it)."""
+    return (DEFAULT_OUT.parents[1] / "data" / "blame").is_dir()
+
+
 def training_data_problem(data: str | None, tasks: list[str]) -> str | None:
     """Why training cannot start (no labelled data where it looks), in words; None when it can.
     The labelled data lives in the repository's data/ and is not part of the installed package."""
@@ -49,6 +54,11 @@ def cmd_train(args: argparse.Namespace) -> ExitStatus:
     if problem:
         _log(f"pmlint train: {problem}")
         return ExitStatus.USAGE
+    if args.out is None and not in_checkout():
+        _log("pmlint train: this pmlint is installed, not a checkout; refusing to overwrite the installed models. "
+             "Pass --out DIR and point classifiers.models_dir at it.")
+        return ExitStatus.USAGE
+    args.out = args.out or str(DEFAULT_OUT)
     nlp = make_nlp(config.base_model, config.exclude_components)
     data_dir = Path(args.data) if args.data else None
     for task in tasks:
@@ -146,7 +156,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("train", help="train the classifiers from data/ into analyzer/models/ (in a checkout; reproducible)")
     p.add_argument("--task", choices=[*TASKS, "all"], default="all")
-    p.add_argument("--out", default=str(DEFAULT_OUT), help="models directory (default: the package's analyzer/models/)")
+    p.add_argument("--out", help="models directory (default in a checkout: analyzer/models/, the models pmlint ships)")
     p.add_argument("--data", help="data directory (default: the repository's data/)")
     p.add_argument("--estimator", default="ensemble", help="design from the estimator registry (default: ensemble)")
     p.add_argument("--limit", type=int, help="train on the first N examples only (for quick checks)")
