@@ -23,6 +23,8 @@ from analyzer.findings import Severity
 from analyzer.judging.rules import Rule, default_rules, known_selector
 from analyzer.nlp.sections import CANONICAL_SECTIONS
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster, same data
+
 PROFILES = ("auto", "ai", "general")
 FAIL_LEVELS = ("error", "warning", "suggestion", "never")
 CONFIG_NAMES = (".pmlint.yaml", ".pmlint.yml")
@@ -30,7 +32,7 @@ CONFIG_NAMES = (".pmlint.yaml", ".pmlint.yml")
 
 @lru_cache(maxsize=1)
 def _defaults() -> dict[str, Any]:
-    return yaml.safe_load(files("analyzer").joinpath("data/defaults.yaml").read_text(encoding="utf-8"))
+    return yaml.load(files("analyzer").joinpath("data/defaults.yaml").read_text(encoding="utf-8"), Loader=_YAML_LOADER)
 
 
 def defaults() -> dict[str, Any]:

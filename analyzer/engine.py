@@ -20,7 +20,7 @@ from analyzer.config import Config, load_config
 from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, Block, Document
 from analyzer.reading.markdown import parse
 from analyzer.errors import InputError
-from analyzer.findings import Finding, LineIndex, Report, SectionHit, Severity, locate
+from analyzer.findings import Finding, LineIndex, Report, SectionHit, Severity, locate, with_fingerprints
 from analyzer.nlp.lexicon import default_lexicon
 from analyzer.judging.pipeline import build_pipeline
 from analyzer.judging.rules import Rule
@@ -222,7 +222,7 @@ class Analyzer:
                         self._finding(unused_rule, Hit("PM001", d.start, d.end, {"detail": ", ".join(d.selectors)}), ctx, index)
                     )
         findings.sort(key=lambda f: (f.start, f.code))
-        return findings
+        return with_fingerprints(findings, ctx.text, ctx.sentences)
 
     def _finding(self, rule: Rule, hit: Hit, ctx: Context, index: LineIndex) -> Finding:
         values = dict(hit.fmt)

@@ -8,7 +8,8 @@ once, here, from a `LineIndex`.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+import hashlib
+from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
 from typing import Any
 
@@ -67,6 +68,7 @@ class Finding:
     source: str = "rule"  # "rule" | "classifier" | "both"
     explanation: str = ""  # the cues the finding was based on (extension of the contract)
     quoted: bool = False  # inside a block quote, e.g. a pasted chat message (extension)
+    fingerprint: str = ""  # stable across edits elsewhere in the file (baselines, SARIF partialFingerprints)
 
     @property
     def family(self) -> str:
@@ -91,6 +93,7 @@ class Finding:
             "source": self.source,
             "explanation": self.explanation,
             "quoted": self.quoted,
+            "fingerprint": self.fingerprint,
         }
 
     @classmethod
@@ -111,6 +114,38 @@ def locate(finding_kwargs: dict[str, Any], text: str, index: LineIndex) -> dict[
     finding_kwargs.update(line=line, column=col, end_line=end_line, end_column=end_col)
     finding_kwargs.setdefault("text", text[start:end])
     return finding_kwargs
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def with_fingerprints(findings: list[Finding], text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
+    """Each finding with its fingerprint: `<16 hex>:<n>`, a hash of the rule code, the flagged text,
+    the sentence it lies in (both lower-cased, whitespace collapsed) and the section, then the
+    occurrence number of that hash in the file. Nothing else goes in (no line, no offset), so the
+    fingerprint survives edits elsewhere in the file and re-wrapping of the sentence itself. A
+    finding with no span (a missing section) hashes its message instead of a sentence."""
+    sentences = sorted(sentences)
+    starts = [s for s, _ in sentences]
+    seen: dict[str, int] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if f.end > f.start:
+            i = bisect.bisect_right(starts, f.start) - 1
+            if i >= 0 and sentences[i][1] >= f.start:
+                start, end = sentences[i][0], max(sentences[i][1], f.end)
+            else:  # outside every sentence (a table cell, a heading): the line
+                start = text.rfind("\n", 0, f.start) + 1
+                end = max(f.end, text.find("\n", f.end) if "\n" in text[f.end:] else len(text))
+            flagged, context = text[f.start:f.end], text[start:end]
+        else:
+            flagged, context = "", f.message
+        key = "\x1f".join((f.code, _normalised(flagged), _normalised(context), f.section or ""))
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        seen[digest] = seen.get(digest, 0) + 1
+        out.append(replace(f, fingerprint=f"{digest}:{seen[digest]}"))
+    return out
 
 
 @dataclass(frozen=True)

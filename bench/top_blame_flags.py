@@ -3,7 +3,7 @@
     python bench/top_blame_flags.py [--corpus ../shared/corpus] [--top 30] [--limit N]
 
 Prints one line per sentence (score, source of the finding, document id, sentence) so that a
-reviewer can judge by hand how many are real blame; the model card (models/README.md) records
+reviewer can judge by hand how many are real blame; the model card (analyzer/models/README.md) records
 that review. Prints nothing about the corpus when it is absent.
 """
 

@@ -418,6 +418,56 @@ def test_pmlint_app_refuses_a_broken_configuration(app_env, monkeypatch, capsys)
     assert "nonsense_key" in capsys.readouterr().err
 
 
+def test_pmlint_app_passes_streamlit_options_through(app_env, monkeypatch):
+    seen = {}
+
+    class FakePopen:
+        def __init__(self, cmd, env):
+            seen["cmd"] = cmd
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(subprocess, "Popen", FakePopen)
+    argv = ["app", "--server.port", "8611", "--server.headless", "true", "--browser.serverAddress=example.test",
+            "--config", str(app_env / "pmlint.yaml")]
+    assert run(argv) == ExitStatus.OK
+    cmd = seen["cmd"]
+    opts = dict(zip(cmd[5::2], cmd[6::2]))
+    assert len(cmd[5:]) == 2 * len(opts)  # each option once: the user's value replaces the default
+    assert opts["--server.port"] == "8611" and opts["--server.headless"] == "true"
+    assert opts["--browser.serverAddress"] == "example.test"
+    assert opts["--server.address"] == "localhost" and opts["--browser.gatherUsageStats"] == "false"
+
+
+@pytest.mark.parametrize("argv, hint", [
+    (["app", "--bogus"], "--server.port 8611"),
+    (["app", "--server.port"], "needs a value"),
+    (["app", "--colour.x", "1"], "unrecognised"),
+])
+def test_pmlint_app_explains_options_it_does_not_know(argv, hint, monkeypatch, capsys):
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: pytest.fail("streamlit must not start"))
+    assert run(argv) == ExitStatus.USAGE
+    assert hint in capsys.readouterr().err
+
+
+def test_pmlint_app_without_the_extra_says_how_to_install_it(monkeypatch, capsys):
+    from analyzer.cli import app as app_cli
+
+    monkeypatch.setattr(app_cli, "missing_app_libraries", lambda: ["streamlit", "altair"])
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: pytest.fail("streamlit must not start"))
+    assert run(["app"]) == ExitStatus.USAGE
+    assert 'pip install "pmlint[app]"' in capsys.readouterr().err
+
+
+def test_checkout_streamlit_config_keeps_statistics_off_and_localhost():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["address"] == "localhost"
+
+
 @pytest.mark.slow
 def test_pmlint_app_serves_the_app(app_env, free_port, wait_healthy):
     port = free_port()

@@ -339,3 +339,19 @@ def test_progress_bar_draws_only_on_a_terminal():
     assert "6/10" in shown.getvalue() and "docs/s" in shown.getvalue() and "ETA" in shown.getvalue()
     bar.close()
     assert shown.getvalue().endswith("\r")
+
+
+def test_cluster_and_similar_pick_the_format_from_the_out_extension(archive: Path, tmp_path: Path, capsys):
+    store = str(tmp_path / "s.sqlite")
+    assert run(["cluster", str(archive), "--store", store, "--out", str(tmp_path / "causes.json"), "-q"]) == ExitStatus.OK
+    assert json.loads((tmp_path / "causes.json").read_text(encoding="utf-8"))["documents"] >= 1
+    assert run(["cluster", str(archive), "--store", store, "--out", str(tmp_path / "causes.md"), "-q"]) == ExitStatus.OK
+    assert (tmp_path / "causes.md").read_text(encoding="utf-8").startswith("# Recurring systemic causes")
+    draft = tmp_path / "draft.md"
+    draft.write_text("# Draft\n\n## Root cause\n\nThe TLS certificate expired; renewal was manual.\n", encoding="utf-8")
+    out = tmp_path / "like.json"
+    assert run(["similar", str(draft), "--archive", str(archive), "--store", store, "--out", str(out)]) == ExitStatus.OK
+    assert isinstance(json.loads(out.read_text(encoding="utf-8")), list)
+    capsys.readouterr()
+    assert run(["cluster", str(archive), "--store", store, "--out", str(tmp_path / "causes.xlsx")]) == ExitStatus.USAGE
+    assert "pass --format" in capsys.readouterr().err

@@ -98,15 +98,17 @@ def test_huge_file_gets_a_clear_message(tmp_path, capsys):
     big = tmp_path / "huge.md"
     big.write_text("# Log\n" + ("The cache expired early. " * 220_000), encoding="utf-8")  # ~5.5 MB
     status, out = check(str(big), capsys=capsys)
-    assert "file too large" in out.out and "max_file_mb" in out.out
+    assert "file too large" in out.err and "max_file_mb" in out.err  # errors go to stderr in every format
+    assert "file too large" not in out.out
     assert status == ExitStatus.USAGE
 
 
 def test_missing_path_and_empty_directory(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     status, out = check(str(tmp_path / "nope.md"), str(tmp_path / "empty"), capsys=capsys)
-    assert "no such file or directory" in out.out
-    assert "no drafts" in out.out
+    assert "no such file or directory" in out.err
+    assert "no drafts" in out.err
+    assert "could not be analysed" in out.out  # the summary counts them
     assert status == ExitStatus.USAGE
 
 
@@ -177,3 +179,95 @@ def test_python_dash_m(tmp_path):
     )
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["version"] == 1
+
+
+# ------------------------------------------------------------------ answers before the pipeline loads
+
+@pytest.fixture()
+def no_pipeline(monkeypatch):
+    """Fails the test if anything loads the spaCy pipeline."""
+    import analyzer.engine
+
+    monkeypatch.setattr(analyzer.engine, "load_analyzer", lambda *a, **k: pytest.fail("the pipeline must not load"))
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.md", b"  \n", "empty file"),
+    ("binary.md", b"\x00\x01\x02abc", "binary file"),
+    ("draft.docx", b"PK\x03\x04 word", "export the draft as Markdown"),
+    ("draft.pdf", b"%PDF-1.7", "a PDF"),
+])
+def test_bad_inputs_answer_without_loading_the_pipeline(tmp_path, capsys, no_pipeline, name, content, message):
+    (tmp_path / name).write_bytes(content)
+    status = run(["check", str(tmp_path / name), str(tmp_path / "missing.md")])
+    captured = capsys.readouterr()
+    assert status == ExitStatus.USAGE
+    assert message in captured.err and "no such file" in captured.err
+    assert message not in captured.out
+
+
+def test_bad_option_and_config_answer_without_loading_the_pipeline(tmp_path, capsys, no_pipeline):
+    (tmp_path / "d.md").write_text(CLEAN, encoding="utf-8")
+    assert run(["check", "--format", "xml", str(tmp_path / "d.md")]) == ExitStatus.USAGE
+    (tmp_path / "bad.yaml").write_text("profile: sometimes\n", encoding="utf-8")
+    assert run(["check", "--config", str(tmp_path / "bad.yaml"), str(tmp_path / "d.md")]) == ExitStatus.USAGE
+
+
+def test_missing_base_model_names_a_command_that_installs_it(tmp_path, capsys, no_pipeline):
+    (tmp_path / "d.md").write_text(CLEAN, encoding="utf-8")
+    assert run(["check", "--base-model", "fr_core_news_lg", str(tmp_path / "d.md")]) == ExitStatus.USAGE
+    err = capsys.readouterr().err
+    assert "python -m spacy download fr_core_news_lg" in err
+    assert "releases/download/fr_core_news_lg-3.8.0/fr_core_news_lg-3.8.0-py3-none-any.whl" in err
+    assert "pip install fr-core-news-lg" not in err  # not on the package index
+
+
+def test_html_export_is_read_as_text(tmp_path, capsys):
+    page = "<html><body><h1>Outage</h1><h2>Summary</h2><p>The outage was caused by human error.</p></body></html>"
+    (tmp_path / "export.html").write_text(page, encoding="utf-8")
+    status, out = check(str(tmp_path / "export.html"), "--format", "json", capsys=capsys)
+    report = json.loads(out.out)["reports"][0]
+    assert report["error"] is None and any(f["code"] == "PM103" for f in report["findings"])
+
+
+def test_rules_is_a_table_in_code_order(capsys):
+    assert run(["rules"]) == ExitStatus.OK
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["CODE", "STATE", "SEVERITY", "RULE", "DESCRIPTION"]
+    codes = [line.split()[0] for line in lines[1:]]
+    assert codes == sorted(codes) and "PM101" in codes
+    row = next(line for line in lines if line.startswith("PM103"))
+    assert "error" in row.split() and "human error" in row
+
+
+def test_every_rule_has_a_one_line_summary():
+    from analyzer.judging.rules import default_rules
+
+    for rule in default_rules():
+        assert rule.summary and "\n" not in rule.summary, rule.code
+
+
+def test_train_outside_a_checkout_says_it_needs_the_repository_data(tmp_path, capsys, monkeypatch):
+    import analyzer.training.data
+
+    monkeypatch.setattr(analyzer.training.data, "default_data_dir", lambda: tmp_path / "data")
+    monkeypatch.setattr("analyzer.training.train.make_nlp", lambda *a, **k: pytest.fail("must not load spaCy"))
+    assert run(["train", "--out", str(tmp_path / "models")]) == ExitStatus.USAGE
+    err = capsys.readouterr().err
+    assert "repository's data/" in err and "--data" in err and "checkout" in err
+    assert not (tmp_path / "models").exists()
+    assert run(["evaluate", "--data", str(tmp_path)]) == ExitStatus.USAGE
+    assert "no training data" in capsys.readouterr().err
+
+
+def test_train_in_an_installed_package_needs_an_explicit_out(tmp_path, capsys, monkeypatch):
+    from analyzer.cli import training
+
+    (tmp_path / "blame").mkdir()
+    (tmp_path / "actions").mkdir()
+    for task in ("blame", "actions"):
+        (tmp_path / task / "x.jsonl").write_text('{"text": "a", "label": "blame"}\n', encoding="utf-8")
+    monkeypatch.setattr(training, "in_checkout", lambda: False)
+    monkeypatch.setattr("analyzer.training.train.make_nlp", lambda *a, **k: pytest.fail("must not load spaCy"))
+    assert run(["train", "--data", str(tmp_path)]) == ExitStatus.USAGE
+    assert "--out DIR" in capsys.readouterr().err

@@ -13,7 +13,7 @@ from analyzer.app import archive_view, render
 from analyzer.config import load_config
 from analyzer.errors import InputError
 from analyzer.findings import Finding, Report, SectionHit, Severity
-from analyzer.app.fixer import apply_rewrites, propose, rewrite_of, sentence_span, split_question
+from analyzer.output.fixer import apply_rewrites, propose, rewrite_of, sentence_span, split_question
 from analyzer.judging.rules import default_rules
 from analyzer.nlp.sections import CANONICAL_SECTIONS
 

@@ -13,7 +13,7 @@ import streamlit as st
 from analyzer.config import Config
 from analyzer.errors import PmlintError
 from analyzer.findings import Report
-from analyzer.app.fixer import apply_rewrites, propose
+from analyzer.output.fixer import apply_rewrites, propose
 from analyzer.app.render import biggest_lift, fixed_name, group_of, highlight_html, legend_html, md_escape, missing_banner_html, missing_sections, number_findings, panel_html, profile_label, report_json, report_markdown, section_skeleton, section_title
 from analyzer.app.state import log, set_draft
 

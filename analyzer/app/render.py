@@ -20,7 +20,7 @@ from analyzer.version import __version__
 from analyzer.config import Config
 from analyzer.errors import InputError
 from analyzer.findings import Finding, Report, Severity
-from analyzer.app.fixer import rewrite_of
+from analyzer.output.fixer import rewrite_of
 from analyzer.reading.inputs import decode
 
 UPLOAD_TYPES = ("md", "markdown", "txt")

@@ -40,7 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: Sequence[str] | None = None) -> ExitStatus:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra and getattr(args, "command", None) == "app":
+            args.extra = extra  # Streamlit's own options, checked by `pmlint app`
+        elif extra:
+            parser.parse_args(argv)  # the usual "unrecognized arguments" message and exit
     except SystemExit as exc:
         return ExitStatus.OK if exc.code == 0 else ExitStatus.USAGE
     if not getattr(args, "func", None):

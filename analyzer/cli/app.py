@@ -2,10 +2,16 @@
 
     pmlint app                      # http://localhost:8501, opens a browser tab
     pmlint app --port 8600 --headless --config team.pmlint.yaml
+    pmlint app --server.port 8611 --server.headless true     # Streamlit's own options work too
+
+The app needs the `app` extra (`pip install "pmlint[app]"`: Streamlit, pandas, altair); without
+it the command says so and exits with status 2. Streamlit's `--section.option VALUE` (or
+`--section.option=VALUE`) options are passed through, after pmlint's defaults, so they win.
 
 The configuration is checked before Streamlit starts (a broken .pmlint.yaml exits with status 2
 and a message, not a half-started server). The configuration file reaches the app through the
-PMLINT_CONFIG environment variable; usage statistics are always off (pmlint works offline).
+PMLINT_CONFIG environment variable; usage statistics are off and the
+server listens on localhost unless a Streamlit option on the command line says otherwise.
 
 Streamlit puts the directory of the script it runs first on `sys.path`. Running
 `analyzer/app/main.py` itself would let the package's modules shadow top-level modules of the
@@ -25,10 +31,14 @@ import tempfile
 from pathlib import Path
 
 from analyzer.config import load_config
+from analyzer.errors import PmlintError
 from analyzer.findings import ExitStatus
 
 LAUNCHER = '"""Started by `pmlint app`: runs the packaged pmlint app."""\nfrom analyzer.app.main import main\n\nmain()\n'
 CONFIG_ENV = "PMLINT_CONFIG"  # the same name analyzer.app.state reads (kept here so the CLI never imports streamlit)
+APP_LIBRARIES = ("streamlit", "pandas", "altair")
+INSTALL_HINT = 'pip install "pmlint[app]"'
+STREAMLIT_SECTIONS = ("server", "browser", "client", "theme", "runner", "logger", "global", "magic", "mapbox")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,19 +50,61 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_app)
 
 
-def streamlit_command(app: Path, *, port: int, address: str, headless: bool, max_upload_mb: float) -> list[str]:
-    """The `streamlit run` command line for the packaged app."""
-    return [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(port),
-        "--server.address", address,
-        "--server.headless", "true" if headless else "false",
-        "--server.maxUploadSize", str(max(1, math.ceil(max_upload_mb))),
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "minimal",
-        "--client.showErrorDetails", _hide_error_details(),
-    ]
+def streamlit_options(extra: list[str]) -> dict[str, str]:
+    """Streamlit's own options from the command line (`--server.port 8611`, `--server.port=8611`),
+    as {"server.port": "8611"}; anything else is a usage error that says what is accepted."""
+    options: dict[str, str] = {}
+    i = 0
+    while i < len(extra):
+        token = extra[i]
+        name, eq, value = token[2:].partition("=") if token.startswith("--") else ("", "", "")
+        section = name.split(".", 1)[0]
+        if "." not in name or section not in STREAMLIT_SECTIONS:
+            raise PmlintError(
+                f"app: unrecognised argument {token!r}. pmlint's options: --port, --address, --headless, "
+                "--config; Streamlit's options are passed through as --server.port 8611 or --server.port=8611 "
+                f"(sections: {', '.join(STREAMLIT_SECTIONS)})")
+        if not eq:
+            if i + 1 >= len(extra) or extra[i + 1].startswith("--"):
+                raise PmlintError(f"app: {token} needs a value (e.g. {token} true)")
+            i += 1
+            value = extra[i]
+        options[name] = value
+        i += 1
+    return options
+
+
+def streamlit_command(app: Path, *, port: int, address: str, headless: bool, max_upload_mb: float,
+                      extra: dict[str, str] | None = None) -> list[str]:
+    """The `streamlit run` command line for the packaged app: pmlint's defaults (localhost, no
+    usage statistics), then Streamlit options given on pmlint's command line."""
+    options = {
+        "server.port": str(port),
+        "server.address": address,
+        "server.headless": "true" if headless else "false",
+        "server.maxUploadSize": str(max(1, math.ceil(max_upload_mb))),
+        "server.fileWatcherType": "none",
+        "browser.gatherUsageStats": "false",
+        "client.toolbarMode": "minimal",
+        "client.showErrorDetails": _hide_error_details(),
+        **(extra or {}),
+    }
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app)]
+    for name, value in options.items():
+        cmd += [f"--{name}", value]
+    return cmd
+
+
+def missing_app_libraries() -> list[str]:
+    from importlib.util import find_spec
+
+    def missing(name: str) -> bool:
+        try:
+            return find_spec(name) is None
+        except (ImportError, ValueError):  # a broken or blocked install counts as missing
+            return True
+
+    return [name for name in APP_LIBRARIES if missing(name)]
 
 
 def _hide_error_details() -> str:
@@ -68,6 +120,13 @@ def _hide_error_details() -> str:
 
 
 def cmd_app(args: argparse.Namespace) -> ExitStatus:
+    extra = streamlit_options(getattr(args, "extra", None) or [])
+    missing = missing_app_libraries()
+    if missing:
+        print(f"pmlint app: the app needs {', '.join(missing)}, which this install does not have (the light "
+              f"install is for check, score, cluster, similar, train, evaluate). Install the app extra: {INSTALL_HINT}",
+              file=sys.stderr, flush=True)
+        return ExitStatus.USAGE
     config = load_config(args.config, search_from=".")  # ConfigError -> exit status 2 with the message
     env = dict(os.environ)
     if args.config:
@@ -77,9 +136,10 @@ def cmd_app(args: argparse.Namespace) -> ExitStatus:
         app.write_text(LAUNCHER, encoding="utf-8")
         cmd = streamlit_command(
             app, port=args.port, address=args.address, headless=args.headless,
-            max_upload_mb=float(config["app"]["max_upload_mb"]),
+            max_upload_mb=float(config["app"]["max_upload_mb"]), extra=extra,
         )
-        print(f"pmlint: starting the app on http://{args.address}:{args.port} (Ctrl+C to stop)", file=sys.stderr, flush=True)
+        address, port = extra.get("server.address", args.address), extra.get("server.port", args.port)
+        print(f"pmlint: starting the app on http://{address}:{port} (Ctrl+C to stop)", file=sys.stderr, flush=True)
         proc = subprocess.Popen(cmd, env=env)
         with _forward_sigterm(proc):
             try:
@@ -124,4 +184,4 @@ class _forward_sigterm:
             signal.signal(signal.SIGTERM, self.previous)
 
 
-__all__ = ["register", "cmd_app", "streamlit_command"]
+__all__ = ["register", "cmd_app", "streamlit_command", "streamlit_options", "missing_app_libraries"]

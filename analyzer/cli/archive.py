@@ -135,9 +135,10 @@ def _summary(result, out: str | None) -> None:  # noqa: ANN001 - ScoreResult
 def cmd_cluster(args: argparse.Namespace) -> ExitStatus:
     from analyzer.archive.clustering import cluster_archive
 
+    fmt = output_format(args.format, args.out, CLUSTER_FORMATS, default="markdown")
     config = _archive_config(args, args.dir)
     result = cluster_archive(args.dir, config=config, store=args.store, seed=args.seed, k=args.k, jobs=args.jobs)
-    text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n" if args.format == "json" else result.to_markdown()
+    text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else result.to_markdown()
     _emit(text, args.out)
     if not args.quiet:
         _log(f"pmlint: {result.n_documents} document(s) in {len(result.clusters)} cluster(s)"
@@ -151,12 +152,13 @@ def cmd_similar(args: argparse.Namespace) -> ExitStatus:
     from analyzer.archive.documents import read_document
     from analyzer.archive.similar import similar
 
+    fmt = output_format(args.format, args.out, SIMILAR_FORMATS, default="text")
     config = _archive_config(args, args.archive)
     text = read_document(args.file, config["max_file_mb"]) if args.file != "-" else _stdin(config["max_file_mb"])
     neighbours = similar(text, root=args.archive, config=config, store=args.store, k=args.k)
-    if args.format == "json":
+    if fmt == "json":
         out = json.dumps([n.to_dict() for n in neighbours], indent=2, ensure_ascii=False) + "\n"
-    elif args.format == "markdown":
+    elif fmt == "markdown":
         lines = [f"# Past incidents like {args.file}", "", "| similarity | incident | shared cause phrases |", "| ---: | --- | --- |"]
         lines += [f"| {n.score:.2f} | {n.title} (`{n.path}`) | {', '.join(n.shared_phrases)} |" for n in neighbours]
         out = "\n".join(lines) + "\n"
@@ -165,6 +167,28 @@ def cmd_similar(args: argparse.Namespace) -> ExitStatus:
                       for n in neighbours)
     _emit(out, args.out)
     return ExitStatus.OK
+
+
+CLUSTER_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
+SIMILAR_FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+
+
+def output_format(given: str | None, out: str | None, by_suffix: dict[str, str], *, default: str) -> str:
+    """--format when given; else the one --out's extension names (as `score` does); else the
+    default. Checked before any work: an extension that names no format, or a folder that does
+    not exist, is a usage error."""
+    if out:
+        if Path(out).is_dir() or not Path(out).resolve().parent.is_dir():
+            raise InputError(f"--out {out}: not a file in an existing folder")
+    if given:
+        return given
+    if not out:
+        return default
+    suffix = Path(out).suffix.lower()
+    if suffix not in by_suffix:
+        known = ", ".join(sorted(by_suffix))
+        raise InputError(f"--out {out}: cannot tell the format from {suffix or 'no extension'!r} ({known}); pass --format")
+    return by_suffix[suffix]
 
 
 def _stdin(max_mb: float) -> str:
@@ -196,7 +220,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("cluster", help="group an archive's post-mortems by recurring systemic cause")
     p.add_argument("dir", metavar="DIR")
-    p.add_argument("--format", "-f", choices=("markdown", "json"), default="markdown")
+    p.add_argument("--format", "-f", choices=("markdown", "json"),
+                   help="markdown or json (default: from --out's extension, .json or .md; else markdown)")
     p.add_argument("--out", "-o", metavar="FILE", help="write the report here (default: stdout)")
     p.add_argument("--k", type=int, metavar="N", help="number of clusters (default: chosen by silhouette)")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same clusters)")
@@ -209,8 +234,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="the draft (- for stdin)")
     p.add_argument("--archive", required=True, metavar="DIR", help="the archive of past post-mortems")
     p.add_argument("-k", type=int, default=5, metavar="N", help="how many (default 5)")
-    p.add_argument("--format", "-f", choices=("text", "markdown", "json"), default="text")
-    p.add_argument("--out", "-o", metavar="FILE")
+    p.add_argument("--format", "-f", choices=("text", "markdown", "json"),
+                   help="text, markdown or json (default: from --out's extension, .txt, .md or .json; else text)")
+    p.add_argument("--out", "-o", metavar="FILE", help="write the list here (default: stdout)")
     _archive_options(p)
     _common(p)
     p.set_defaults(func=cmd_similar)

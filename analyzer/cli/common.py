@@ -42,6 +42,15 @@ def config_from_args(args: argparse.Namespace, search_from: str | None = None) -
     return config
 
 
+def require_base_model(config: Config) -> None:
+    """Refuse a base model that is not installed before anything loads (a second, not five)."""
+    from analyzer.errors import ModelNotFound
+    from analyzer.nlp.install_hint import is_installed, missing_message
+
+    if not is_installed(config.base_model):
+        raise ModelNotFound(missing_message(config.base_model))
+
+
 def exit_for(reports: list[Report], fail_on: str) -> ExitStatus:
     if any(r.error and r.error.startswith("internal error") for r in reports):
         return ExitStatus.ERROR

@@ -10,11 +10,33 @@ from pathlib import Path
 from analyzer.findings import ExitStatus
 from analyzer.training.data import TASKS
 
-DEFAULT_OUT = Path(__file__).resolve().parents[2] / "models"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "models"  # analyzer/models/: the package data the loader reads
 
 
 def _log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
+
+
+def in_checkout() -> bool:
+    """True when the package is the `analyzer/` of a repository checkout (data/ beside it)."""
+    return (DEFAULT_OUT.parents[1] / "data" / "blame").is_dir()
+
+
+def training_data_problem(data: str | None, tasks: list[str]) -> str | None:
+    """Why training cannot start (no labelled data where it looks), in words; None when it can.
+    The labelled data lives in the repository's data/ and is not part of the installed package."""
+    from analyzer.training.data import default_data_dir
+
+    folder = Path(data) if data else default_data_dir()
+    missing = [t for t in tasks if not any((folder / t).glob("*.jsonl"))]
+    if not missing:
+        return None
+    where = f"{folder}/{missing[0]}/*.jsonl"
+    if data:
+        return f"no training data at {where}; --data must name a folder with blame/ and actions/ JSONL files"
+    return (f"no training data at {where}. Training needs the repository's data/ folder, which an installed "
+            "pmlint does not include: run it from a checkout (git clone the pmlint repository, then `pmlint train` "
+            "there) or pass --data DIR. The installed package already ships trained classifiers.")
 
 
 def cmd_train(args: argparse.Namespace) -> ExitStatus:
@@ -27,9 +49,18 @@ def cmd_train(args: argparse.Namespace) -> ExitStatus:
     if args.estimator not in ESTIMATORS:
         _log(f"pmlint train: unknown estimator {args.estimator!r} (known: {', '.join(ESTIMATORS)})")
         return ExitStatus.USAGE
+    tasks = list(TASKS) if args.task == "all" else [args.task]
+    problem = training_data_problem(args.data, tasks)
+    if problem:
+        _log(f"pmlint train: {problem}")
+        return ExitStatus.USAGE
+    if args.out is None and not in_checkout():
+        _log("pmlint train: this pmlint is installed, not a checkout; refusing to overwrite the installed models. "
+             "Pass --out DIR and point classifiers.models_dir at it.")
+        return ExitStatus.USAGE
+    args.out = args.out or str(DEFAULT_OUT)
     nlp = make_nlp(config.base_model, config.exclude_components)
     data_dir = Path(args.data) if args.data else None
-    tasks = list(TASKS) if args.task == "all" else [args.task]
     for task in tasks:
         # held-out figures for the manifest: whole groups held out, as `pmlint evaluate` does
         examples = load_task(task, data_dir)
@@ -67,9 +98,13 @@ def cmd_evaluate(args: argparse.Namespace) -> ExitStatus:
     if unknown:
         _log(f"pmlint evaluate: unknown design(s) {unknown} (known: {', '.join(ESTIMATORS)})")
         return ExitStatus.USAGE
+    tasks = list(TASKS) if args.task == "all" else [args.task]
+    problem = training_data_problem(args.data, tasks)
+    if problem:
+        _log(f"pmlint evaluate: {problem.replace('Training needs', 'Evaluation needs')}")
+        return ExitStatus.USAGE
     nlp = make_nlp(config.base_model, config.exclude_components)
     data_dir = Path(args.data) if args.data else None
-    tasks = list(TASKS) if args.task == "all" else [args.task]
     splits = ["groups", "passes"] if args.split == "both" else [args.split]
     results = []
     for task in tasks:
@@ -149,9 +184,9 @@ def _evaluate_shipped(args: argparse.Namespace, config) -> ExitStatus:
 def register(sub: argparse._SubParsersAction) -> None:
     from analyzer.cli.common import _common
 
-    p = sub.add_parser("train", help="train the classifiers from data/ into models/ (reproducible)")
+    p = sub.add_parser("train", help="train the classifiers from data/ into analyzer/models/ (in a checkout; reproducible)")
     p.add_argument("--task", choices=[*TASKS, "all"], default="all")
-    p.add_argument("--out", default=str(DEFAULT_OUT), help="models directory (default: the repository's models/)")
+    p.add_argument("--out", help="models directory (default in a checkout: analyzer/models/, the models pmlint ships)")
     p.add_argument("--data", help="data directory (default: the repository's data/)")
     p.add_argument("--estimator", default="ensemble", help="design from the estimator registry (default: ensemble)")
     p.add_argument("--limit", type=int, help="train on the first N examples only (for quick checks)")

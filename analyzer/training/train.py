@@ -2,7 +2,7 @@
 
 Estimators are chosen through one registry of small spec objects (`ESTIMATORS`). Training is
 deterministic (fixed seeds, liblinear); the same data gives the same model. Artifacts go to
-`models/<task>/` with a manifest (see analyzer/models.py).
+`analyzer/models/<task>/` with a manifest (see analyzer/judging/classifiers/models.py).
 """
 
 from __future__ import annotations

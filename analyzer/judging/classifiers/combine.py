@@ -115,7 +115,8 @@ def load_classifiers(config: Any, nlp: Any) -> list[ClassifierCombiner]:
 
     models_dir = settings["models_dir"] or default_models_dir()
     if models_dir is None or not all((Path(models_dir) / t / "meta.yaml").is_file() for t in ("blame", "actions")):
-        print("pmlint: no trained classifiers found (run `pmlint train`); using rules only", file=sys.stderr)
+        print(f"pmlint: no trained classifiers in {models_dir or 'the installed package (analyzer/models/)'}; using rules "
+              "only (reinstall pmlint, or run `pmlint train` in a checkout)", file=sys.stderr)
         return []
     if "pmlint_classifiers" not in nlp.pipe_names:
         try:

@@ -1,10 +1,14 @@
 """The one loader for trained artifacts: every model directory carries a manifest.
 
-    models/<name>/model.joblib   the fitted scikit-learn Pipeline (vectorisers included)
-    models/<name>/linear/        the same linear model exported as plain data (JSON + .npy)
-    models/<name>/textcat/       a spaCy pipeline saved with nlp.to_disk (a trained textcat)
-    models/<name>/meta.yaml      format, version, task, labels, estimator, data hash, library
-                                 versions, metrics, threshold, and the sha256 of every file
+    analyzer/models/<name>/model.joblib   the fitted scikit-learn Pipeline (vectorisers included)
+    analyzer/models/<name>/linear/        the same linear model exported as plain data (JSON + .npy)
+    analyzer/models/<name>/textcat/       a spaCy pipeline saved with nlp.to_disk (a trained textcat)
+    analyzer/models/<name>/meta.yaml      format, version, task, labels, estimator, data hash, library
+                                          versions, metrics, threshold, and the sha256 of every file
+
+The models are package data: they ship inside the wheel and the sdist and are found through
+`importlib.resources`, so a checkout, an editable install and `pip install pmlint` load the same
+files.
 
 `load_model` refuses a model whose files do not match their recorded hashes with a message that
 says how to fix it. At run time pmlint reads the plain-data export, never the pickle; only
@@ -30,8 +34,13 @@ MODEL_FORMAT = 2  # 2: model.joblib + linear/ export + textcat/
 
 
 def default_models_dir() -> Path | None:
-    """`models/` beside the package (a checkout or an editable install)."""
-    candidate = Path(__file__).resolve().parents[3] / "models"  # analyzer/judging/classifiers/ -> checkout
+    """The models shipped inside the package (`analyzer/models/`, package data), wherever the
+    package is installed; None when they are missing (a build that left out the package data)."""
+    from importlib.resources import files
+
+    candidate = files("analyzer").joinpath("models")
+    if not isinstance(candidate, Path):  # a zip import: the models must be on the file system
+        return None
     return candidate if candidate.is_dir() else None
 
 
@@ -139,10 +148,50 @@ class TaskModel:
 
             linear = LinearTextModel.load(folder / "linear")
         if (folder / "textcat").is_dir():
-            import spacy
-
-            textcat = spacy.load(folder / "textcat")
+            textcat = load_textcat(folder / "textcat")
         return cls(linear, textcat)
+
+
+class SharedTextcat:
+    """A saved textcat pipeline's one component, run on a blank Language that every model of the
+    same language shares. Loading each model with `spacy.load` would build a Language (and its
+    tokenizer, a quarter of a second) per model; the textcat reads only the tokens, which the
+    same blank tokenizer makes either way, so the probabilities are the same."""
+
+    _languages: dict[str, Any] = {}
+
+    def __init__(self, nlp: Any, name: str) -> None:
+        self.nlp = nlp
+        self.name = name
+
+    def pipe(self, texts: list[str], batch_size: int = 256):
+        component = self.nlp.get_pipe(self.name)
+        return component.pipe((self.nlp.make_doc(t) for t in texts), batch_size=batch_size)
+
+
+def load_textcat(folder: Path) -> Any:
+    """The textcat of a pipeline saved by training: shared (SharedTextcat) when it is the plain
+    layout training writes (a blank tokenizer and one `textcat`), else the whole pipeline."""
+    import spacy
+    from spacy.util import load_config
+
+    config = load_config(folder / "config.cfg", interpolate=True)
+    nlp_cfg, components = config["nlp"], config["components"]
+    plain = (list(nlp_cfg.get("pipeline", [])) == ["textcat"] and not nlp_cfg.get("before_creation")
+             and not nlp_cfg.get("after_creation") and not nlp_cfg.get("after_pipeline_creation")
+             and nlp_cfg.get("tokenizer", {}).get("@tokenizers") == "spacy.Tokenizer.v1"
+             and components.get("textcat", {}).get("factory") == "textcat")
+    if not plain:
+        return spacy.load(folder)
+    lang = nlp_cfg["lang"]
+    nlp = SharedTextcat._languages.get(lang)
+    if nlp is None:
+        nlp = SharedTextcat._languages[lang] = spacy.blank(lang)
+    name = f"textcat_{len(nlp.pipe_names)}"
+    settings = {k: v for k, v in components["textcat"].items() if k != "factory"}
+    component = nlp.add_pipe("textcat", name=name, config=settings)
+    component.from_disk(folder / "textcat", exclude=["vocab"])
+    return SharedTextcat(nlp, name)
 
 
 @dataclass(frozen=True)

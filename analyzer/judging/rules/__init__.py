@@ -21,7 +21,9 @@ from analyzer.errors import RuleError
 from analyzer.findings import Severity
 from analyzer.nlp.sections import CANONICAL_SECTIONS
 
-COMMON_KEYS = {"code", "name", "kind", "severity", "message", "suggestion", "note", "link", "examples", "enabled", "scope"}
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster, same data
+
+COMMON_KEYS = {"code", "name", "summary", "kind", "severity", "message", "suggestion", "note", "link", "examples", "enabled", "scope"}
 
 # kind -> extra keys it accepts
 KINDS: dict[str, set[str]] = {
@@ -56,6 +58,7 @@ class Rule:
     suggestion: str = ""
     note: str = ""
     link: str = ""
+    summary: str = ""  # what it catches, in one line (`pmlint rules`)
     scope: tuple[str, ...] = ()
     enabled: bool = True
     examples: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -132,6 +135,7 @@ def _parse_rule(raw: dict[str, Any], source: str) -> Rule:
         message=str(raw["message"]),
         suggestion=str(raw.get("suggestion", "")),
         note=str(raw.get("note", "")),
+        summary=" ".join(str(raw.get("summary", "")).split()),
         link=str(raw.get("link", "")),
         scope=scope,
         enabled=bool(raw.get("enabled", True)),
@@ -143,7 +147,7 @@ def _parse_rule(raw: dict[str, Any], source: str) -> Rule:
 
 def parse_rules(text: str, source: str) -> list[Rule]:
     try:
-        data = yaml.safe_load(text) or {}
+        data = yaml.load(text, Loader=_YAML_LOADER) or {}
     except yaml.YAMLError as exc:
         raise RuleError(source, "-", f"not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):

@@ -1,4 +1,5 @@
-"""Accepting suggested rewrites: the "fixed draft" helper behind the app (pure Python, no spaCy).
+"""Accepting suggested rewrites: the "fixed draft" helper behind the app, and the reviewdog
+suggestions of `pmlint check --format rdjson` (pure Python, no spaCy).
 
 Some blame findings (a person or role as the agent of a failure, `blame.named-individual`,
 `blame.role-agent`) carry a concrete blameless rewrite of the whole sentence in their suggestion.
