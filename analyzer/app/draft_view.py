@@ -130,7 +130,9 @@ def _similar(text: str, root: str, fingerprint: str, _config: Config) -> list[di
 
     return [
         {"path": str(n.path), "title": str(n.title or n.path), "score": float(n.score),
-         "shared_phrases": [str(p) for p in (n.shared_phrases or ())]}
+         "shared_phrases": [str(p) for p in (n.shared_phrases or ())],
+         "cause": str(getattr(n, "cause", None) or getattr(n, "cause_class", "") or ""),
+         "shared_statements": [(str(a), str(b)) for a, b in (getattr(n, "shared_statements", None) or ())]}
         for n in similar(text, root=root, config=_config, k=5)
     ]
 
@@ -161,6 +163,8 @@ def render_similar(text: str, config: Config, archive_dir: Path | None) -> None:
         phrases = ", ".join(md_escape(p) for p in n["shared_phrases"][:6])
         st.markdown(
             f"- **{md_escape(n['title'])}** — similarity {n['score']:.2f}"
+            + (f" · cause: {md_escape(n['cause'])}" if n.get("cause") else "")
             + (f" · shared: {phrases}" if phrases else "")
             + f"  \n  *{md_escape(n['path'])}*"
+            + "".join(f"  \n  draft: “{md_escape(a)}” · past: “{md_escape(b)}”" for a, b in n.get("shared_statements", []))
         )
