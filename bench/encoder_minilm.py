@@ -169,7 +169,50 @@ def install(target: Path | None = None) -> Path:
     return target
 
 
-if __name__ == "__main__":  # python bench/encoder_minilm.py install
-    if sys.argv[1:] != ["install"]:
-        raise SystemExit("usage: python bench/encoder_minilm.py install")
-    print(install())
+def compare(corpus: Path, labels: Path) -> None:
+    """Taxonomy accuracy of the encoder (logistic regression on the authored statements' vectors)
+    against pmlint's TF-IDF classifier, on the same cause statements of the labelled documents,
+    and the time per statement of each."""
+    import time
+
+    from sklearn.linear_model import LogisticRegression
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from analyzer.archive.statements import cause_statements
+    from analyzer.archive.taxonomy import default_classifier, load_taxonomy, training_statements
+    from bench.eval_clusters import load_cause_labels
+
+    gold, _ = load_cause_labels(labels)
+    encoder, tfidf = MiniLM(), default_classifier()
+    texts, y = training_statements(load_taxonomy())
+    head = LogisticRegression(C=4, max_iter=2000).fit(encoder.encode(texts), y)
+    rows = [(row["class"], [s for _a, _b, s in cause_statements((corpus / f).read_text(encoding="utf-8"))[0]][:8])
+            for f, row in sorted(gold.items())]
+    flat = [s for _g, ss in rows for s in ss]
+    t0 = time.perf_counter()
+    vectors = encoder.encode(flat)
+    t_enc = (time.perf_counter() - t0) / max(1, len(flat))
+    t0 = time.perf_counter()
+    tfidf.predict_proba(flat)
+    t_tfidf = (time.perf_counter() - t0) / max(1, len(flat))
+    right = {"encoder": 0, "tfidf": 0}
+    pos = 0
+    for g, ss in rows:
+        proba = head.predict_proba(vectors[pos : pos + len(ss)]) if ss else np.zeros((0, len(head.classes_)))
+        pos += len(ss)
+        right["encoder"] += tfidf.assign(ss, proba, threshold=0).cause_class == g if ss else g == "other"
+        right["tfidf"] += tfidf.assign(ss, threshold=0).cause_class == g
+    for name, r in right.items():
+        print(f"{name}: accuracy {r / len(rows):.3f} on {len(rows)} documents")
+    print(f"ms per statement: encoder {1000 * t_enc:.1f}, tfidf {1000 * t_tfidf:.2f}")
+
+
+if __name__ == "__main__":  # python bench/encoder_minilm.py install | compare [CORPUS LABELS]
+    if sys.argv[1:2] == ["install"]:
+        print(install())
+    elif sys.argv[1:2] == ["compare"]:
+        root = Path(__file__).resolve().parents[1]
+        compare(Path(sys.argv[2]) if len(sys.argv) > 2 else root.parent / "shared" / "corpus",
+                Path(sys.argv[3]) if len(sys.argv) > 3 else root / "bench" / "real")
+    else:
+        raise SystemExit("usage: python bench/encoder_minilm.py install | compare [CORPUS LABELS]")

@@ -7,7 +7,8 @@ corpus text): TF-IDF over words (1-2-grams) and character 3-5-grams, a linear SV
 become probabilities by a softmax (`TEMPERATURE`). Training takes about half a second, so there is no model file to ship or to check.
 
 A document's class: each cause statement gets class probabilities; a statement counts in
-proportion to how much it looks like a cause at all (1 - P(other)); the document's class is the
+proportion to how much it looks like a cause at all (1 - P(other)), divided by
+1 + `POSITION_DECAY` x its rank in the document; the document's class is the
 highest weighted mean, its confidence that mean. Below `ABSTAIN_BELOW` the document is `other`
 (abstention: the statements do not say which systemic cause).
 """
@@ -27,7 +28,8 @@ import yaml
 from analyzer.errors import ConfigError
 
 OTHER = "other"
-ABSTAIN_BELOW = 0.1
+ABSTAIN_BELOW = 0.05
+POSITION_DECAY = 0.15
 TEMPERATURE = 4.0  # softmax over the SVM's decision values: probabilities for weighting and abstention
 
 
@@ -131,7 +133,9 @@ class CauseClassifier:
         proba = self.predict_proba(statements) if proba is None else proba
         if len(proba) == 0:
             return Assignment(OTHER, 0.0)
-        weights = 1.0 - proba[:, self.other]
+        # a statement counts as much as it looks like a cause, and earlier ones more: cause
+        # sections lead with the cause, later sentences add detail, detection and repair
+        weights = (1.0 - proba[:, self.other]) / (1.0 + POSITION_DECAY * np.arange(len(proba)))
         if weights.sum() <= 1e-9:
             return Assignment(OTHER, 0.0)
         mean = (proba * weights[:, None]).sum(axis=0) / weights.sum()
