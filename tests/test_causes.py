@@ -194,3 +194,21 @@ def test_similar_ranks_by_cause_not_vendor(tmp_path: Path):
     result = cluster_archive(archive, store=store)
     assert result.n_documents == 13 and sum(c.size for c in result.clusters) + len(result.not_recurring()) == 13
     assert yaml.safe_load(yaml.safe_dump(result.to_dict()))["clusters"]
+
+
+def test_check_json_can_carry_similar_incidents_for_a_pr_comment(tmp_path: Path, capsys):
+    import json
+
+    from analyzer.cli import run
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for path, text in _texts().items():
+        (archive / path).write_text(text, encoding="utf-8")
+    draft = tmp_path / "draft.md"
+    draft.write_text(CERT.format(co="Wayne"), encoding="utf-8")
+    run(["check", str(draft), "--format", "json", "--no-fail", "--similar", str(archive)])
+    data = json.loads(capsys.readouterr().out)
+    entry = data["similar"][str(draft)]
+    assert entry["draft"]["cause_class"] == "cert_credential_expiry"
+    assert len(entry["similar"]) == 3 and all(n["cause_class"] == "cert_credential_expiry" for n in entry["similar"])

@@ -37,12 +37,16 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
                 yield path, ""
                 continue
             try:
-                yield path, read_draft(path, max_mb)
+                text = read_draft(path, max_mb)
+                if getattr(args, "similar", None):
+                    texts[path] = text
+                yield path, text
             except InputError as exc:
                 errors[path] = str(exc)
                 yield path, ""
 
     errors: dict[str, str] = {}
+    texts: dict[str, str] = {}
     display = {"-": "<stdin>"}
     for report in analyzer.analyze_many(items()):
         if report.path in errors:
@@ -60,8 +64,25 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
         output = formatter(reports, colour=sys.stdout.isatty() and not args.no_colour)  # type: ignore[call-arg]
     else:
         output = formatter(reports)
+    if getattr(args, "similar", None) and args.format == "json":
+        output = _with_similar(output, texts, display, args.similar, config)
     sys.stdout.write(output)
     return exit_for(reports, config.fail_on)
+
+
+def _with_similar(output: str, texts: dict[str, str], display: dict[str, str], archive: str, config) -> str:  # noqa: ANN001
+    """The JSON report with, per draft, the cause it joins and its three most similar past
+    incidents by cause (`--similar ARCHIVE`, for a PR comment)."""
+    import json
+
+    from analyzer.archive.similar import similar_with_placement
+
+    data = json.loads(output)
+    data["similar"] = {}
+    for path, text in texts.items():
+        placed, found = similar_with_placement(text, root=archive, config=config, k=3)
+        data["similar"][display.get(path, path)] = {"draft": placed.to_dict(), "similar": [n.to_dict() for n in found]}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 # ----------------------------------------------------------------- config / rules
@@ -97,6 +118,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-fail", action="store_true", help="always exit 0 on findings (rollout mode)")
     p.add_argument("--no-colour", "--no-color", action="store_true", dest="no_colour")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    p.add_argument("--similar", metavar="ARCHIVE", help="with --format json: add each draft's cause and its top 3 similar past incidents")
     _common(p)
     p.set_defaults(func=cmd_check)
 
