@@ -125,7 +125,7 @@ def extraction(model, rel: list[str], gold: dict[str, dict]) -> dict:  # noqa: A
 
 def pmlint_p_at_5(model, idx: list[int], gold: list[str], k: int = 5) -> float:  # noqa: ANN001
     """similar's ranking (class, recurring cause, wording) restricted to the labelled documents."""
-    _vec, matrix = _vectors(model, model.features)
+    _vec, matrix = _vectors(model)
     sub = matrix[idx]
     wording = (sub @ sub.T).toarray()
     classes = [model.assignments[i].cause_class for i in idx]

@@ -168,6 +168,9 @@ def test_a_new_incident_joins_a_cause_without_reclustering():
     assert assignment.cause_class == "cert_credential_expiry"
     assert result.clusters[cid].cause_class == "cert_credential_expiry"
     assert [c.to_dict() for c in result.clusters] == before
+    m = result.model  # an archive incident placed as if new lands where clustering put it
+    for doc, statements, cid in zip(m.documents, m.statements, m.cluster_of):
+        assert m.place(doc.title, statements)[1] == cid
 
 
 # ----------------------------------------------------------------- similar

@@ -135,29 +135,31 @@ def _cluster(model: CauseModel) -> None:
         by_class[a.cause_class].append(i)
     mean_size = n / max(1, len(by_class))
     model.cluster_of = [None] * n
-    groups: list[tuple[str, str | None, list[int], list[str]]] = []
+    groups: list[tuple[str, str | None, list[int]]] = []  # (class, mechanism phrase or None, members)
     for cls, idx in sorted(by_class.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         remaining = list(idx)
         if cls == OTHER or len(idx) >= SPLIT_AT:
             for phrase in _mechanisms(model, idx, df, mean_size):
                 members = [i for i in remaining if phrase in model.features[i]]
                 if len(members) >= MIN_RECURRING:
-                    groups.append((cls, phrase, members, []))
+                    groups.append((cls, phrase, members))
                     taken = set(members)
                     remaining = [i for i in remaining if i not in taken]
         if cls != OTHER and len(remaining) >= MIN_RECURRING:
-            groups.append((cls, None, remaining, []))
-    groups.sort(key=lambda g: (-len(g[2]), g[0], g[1] or ""))
-    for cid, (cls, phrase, members, _) in enumerate(groups):
+            groups.append((cls, None, remaining))
+    ids = {id(g): cid for cid, g in enumerate(sorted(groups, key=lambda g: (-len(g[2]), g[0], g[1] or "")))}
+    for cid, (cls, phrase, members) in sorted((ids[id(g)], g) for g in groups):
         model.clusters.append(_describe(model, cid, cls, phrase, members, df, mean_size))
         for i in members:
             model.cluster_of[i] = cid
+    # a new incident is placed by the same first-match rule, so the rules keep the order in which
+    # the mechanisms took their members
+    for g in groups:
+        cls, phrase, _members = g
         if phrase is None:
-            model.remainder[cls] = cid
+            model.remainder[cls] = ids[id(g)]
         else:
-            model.rules.setdefault(cls, []).append((phrase, cid))
-    for rules in model.rules.values():  # in the order they were chosen: the strongest first
-        rules.sort(key=lambda r: -model.clusters[r[1]].size)
+            model.rules.setdefault(cls, []).append((phrase, ids[id(g)]))
 
 
 def _ctfidf(model: CauseModel, idx: Sequence[int], df: Counter[str], mean_size: float) -> list[tuple[float, str]]:
@@ -178,10 +180,6 @@ def _mechanisms(model: CauseModel, idx: Sequence[int], df: Counter[str], mean_si
         if len(chosen) == MAX_MECHANISMS * (3 if len(idx) > 100 else 1):
             break
     return chosen
-
-
-def _readable(phrase: str) -> str:
-    return phrase
 
 
 def _describe(model: CauseModel, cid: int, cls: str, phrase: str | None, members: list[int],

@@ -58,7 +58,8 @@ class Placement:
                 "joins": self.label}
 
 
-def _vectors(model: CauseModel, feats: Sequence[set[str]]):  # noqa: ANN202 - (vectorizer, matrix)
+def _vectors(model: CauseModel):  # noqa: ANN202 - (vectorizer, matrix)
+    """TF-IDF over the documents' cause phrases (the wording part of the score), built once per model."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     cache = getattr(model, "_wording", None)
@@ -78,7 +79,7 @@ def rank(model: CauseModel, title: str, statements: Sequence[str], *, k: int = 5
     placement = Placement(assignment.cause_class, assignment.confidence, cid, label)
     if not model.documents:
         return placement, []
-    vec, matrix = _vectors(model, model.features)
+    vec, matrix = _vectors(model)
     wording = (matrix @ vec.transform([feats]).T).toarray().ravel() if feats else np.zeros(len(model.documents))
     scores = []
     for i, a in enumerate(model.assignments):
