@@ -85,7 +85,7 @@ class CauseResult:
                 lines.append(f"  - {_md(r['title'])} (`{r['path']}`)" + (f": “{_md(r['statement'])}”" if r.get("statement") else ""))
         if single:
             lines += ["", f"## Not recurring ({len(single)} incidents)", "",
-                      "Each of these has a cause no other two incidents share; they are not counted as recurring.", ""]
+                      "Their cause (class and mechanism) is shared by fewer than three incidents: not counted as recurring.", ""]
             lines += [f"- {_md(r['title'] or r['path'])} (`{r['path']}`): {r['cause_class']}" for r in single]
         return "\n".join(lines) + "\n"
 
