@@ -30,7 +30,8 @@ import numpy as np
 from analyzer.archive.discovery import discover
 from analyzer.archive.documents import read_document
 from analyzer.archive.scoring import score_archive
-from analyzer.archive.clustering import CauseSpace, archive_documents, cluster_documents
+from analyzer.archive.cause_report import cluster_causes
+from analyzer.archive.clustering import archive_documents
 from analyzer.config import load_config
 from analyzer.engine import Analyzer
 
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         texts = archive_documents(args.corpus, config=all_texts, store=cstore, jobs=args.jobs)
         t_facts = time.perf_counter() - t0
         t0 = time.perf_counter()
-        result = cluster_documents(texts, seed=0)
+        result = cluster_causes(texts)
         t_cluster = time.perf_counter() - t0
         t0 = time.perf_counter()
         texts = archive_documents(args.corpus, config=all_texts, store=cstore)
@@ -133,8 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in (500, 1000, 1500, len(texts)):
             subset = texts[:: max(1, len(texts) // n)][:n] if n < len(texts) else texts
             t0 = time.perf_counter()
-            space = CauseSpace(subset, seed=0)
-            res = cluster_documents(subset, seed=0, space=space)
+            res = cluster_causes(subset)
             growth.append((len(subset), time.perf_counter() - t0, res.k))
             print(f"  cluster {len(subset):>5} texts: {growth[-1][1]:.1f}s (k = {res.k})", flush=True)
         n_arr = np.array([g[0] for g in growth], dtype=float)

@@ -1,32 +1,29 @@
-"""Evaluate `pmlint cluster` and `pmlint similar` against the corpus's source categories.
+"""Evaluate `pmlint cluster` and `pmlint similar` (recurring causes by taxonomy class and mechanism)
+on the corpus, against the whole-text TF-IDF + k-means baseline in the same run.
 
-    python bench/eval_clusters.py [--corpus ../shared/corpus] [--seed 0] [--json out.json]
+    python bench/eval_clusters.py [--corpus ../shared/corpus] [--labels bench/real] [--store FILE] [--json out.json]
 
-The corpus (not part of the project) is read in place; the facts store goes to a temporary
-directory (or --store). Both methods see the same collection: every corpus text, minus the
-duplicate summaries listed in overlaps.csv (the first id of each group is kept).
+Skips cleanly (exit 0 with a message) when the corpus is absent. Reads, by reference:
+- the cause-class labels bench/real/causes_P.jsonl and causes_Q.jsonl (one class per document;
+  `cause_spans` are labelled cause-statement offsets), and causes_R.jsonl, a blind second
+  annotation of a sample, for the agreement (Cohen's kappa);
+- the corpus's own categories in index.csv: the cloud root-cause layer (IntelligentDDS) and the
+  AIID MIT risk domain.
 
-Reference categories come from `index.csv`, one scheme per source (see SCHEMES below); sources
-whose tags are not cause categories (kubernetes-failure-stories: technology names; icco: topical
-flags such as "cloud" on most entries; first-party documents without tags) are clustered but not
-scored. Labels of different schemes never coincide (they carry the scheme's name).
-
-- NMI and adjusted Rand of the clusters against the first category of each labelled text, within
-  each scheme (the mean over schemes weighted by their number of texts: the headline, since the
-  schemes' category sets are disjoint) and over all labelled texts pooled (which also rewards
-  separating the sources from one another, i.e. clustering by surface).
-- precision@5 of `similar`: for every labelled text, its five nearest other labelled texts; a
-  neighbour counts when it shares a category.
-
-k-means depends on its seed, so both methods run with each of five seeds and the figures are the
-mean and standard deviation. Methods, in the same run and with the same k (the one `cluster` chooses):
-- pmlint: cause text, surface removed, TF-IDF 1-3-grams, LSA, k-means (analyzer.archive.clustering).
-- baseline: TF-IDF over the whole text (English stop words, sublinear tf, min_df=2) + k-means.
+Reports: cause-statement extraction against the labelled spans (recall of spans, precision of
+statements); taxonomy accuracy and macro-F1; NMI and ARI of the clusters against both corpus
+schemes, for pmlint (a recurring cause's id; an incident that is not recurring counts as its
+class) and for the baseline (k-means over whole-text TF-IDF, k = pmlint's number of groups, five
+seeds, mean); `similar` precision@5 on shared labelled class (neighbours among the labelled
+documents); stability over five seeds (pairwise ARI; pmlint also shuffles the document order);
+time to build the cause model from a warm store; the first ten cluster labels.
 """
+
 
 from __future__ import annotations
 
 import argparse
+import random
 import csv
 import json
 import sys
@@ -41,7 +38,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.preprocessing import normalize
 
-from analyzer.archive.clustering import CauseSpace, archive_documents, cluster_documents
+from analyzer.archive.clustering import archive_documents
+from analyzer.archive.recurring import build_model
+from analyzer.archive.similar import CLASS_WEIGHT, MECHANISM_WEIGHT, WORDING_WEIGHT, _vectors
+from analyzer.archive.taxonomy import OTHER, default_classifier
 from analyzer.config import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,20 +57,14 @@ def _root_cause(tags: list[str]) -> list[str]:
     return [t.split(":", 1)[1].strip() for t in tags if t.startswith("root cause:") and "unknown" not in t]
 
 
-def _mit_subdomain(tags: list[str]) -> list[str]:
-    return [t.split(":", 1)[1].strip() for t in tags if t.startswith("MIT Risk Subdomain:")]
+def _mit_domain(tags: list[str]) -> list[str]:
+    return [t.split(":", 1)[1].strip() for t in tags if t.startswith("MIT Risk Domain:")]
 
 
-def _failure_class(tags: list[str]) -> list[str]:
-    return list(dict.fromkeys(t.split("/", 1)[0] for t in tags))
-
-
-# source_repo -> (scheme name, tags -> categories in order of importance)
+# source_repo -> (scheme name, tags -> categories in order of importance): the corpus's cause categories
 SCHEMES = {
     "IntelligentDDS/Post-mortems-Analysis": ("cloud root-cause layer", _root_cause),
-    "danluu/post-mortems": ("danluu section", lambda tags: [t for t in tags if t != "Uncategorized"]),
-    "thecraigd/AI-Incident-Database-Dashboard": ("AIID MIT risk subdomain", _mit_subdomain),
-    "swarmproof/agent-postmortems": ("agent failure class", _failure_class),
+    "thecraigd/AI-Incident-Database-Dashboard": ("AIID MIT risk domain", _mit_domain),
 }
 
 
@@ -95,118 +89,174 @@ def load_labels(corpus: Path) -> tuple[dict[str, dict], set[str]]:
     return labels, duplicates
 
 
-def precision_at(vectors: np.ndarray, idx: list[int], cats: list[set[str]], k: int = 5) -> float:
-    sub = vectors[idx]
-    sims = sub @ sub.T
-    np.fill_diagonal(sims, -np.inf)
+
+
+def load_cause_labels(labels_dir: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    """file -> label (P, then Q: the first label of a file wins); and file -> R's label."""
+    def read(name: str) -> list[dict]:
+        path = labels_dir / name
+        if not path.is_file():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    main: dict[str, dict] = {}
+    for row in read("causes_P.jsonl") + read("causes_Q.jsonl"):
+        main.setdefault(row["file"], row)
+    return main, {row["file"]: row for row in read("causes_R.jsonl")}
+
+
+def extraction(model, rel: list[str], gold: dict[str, dict]) -> dict:  # noqa: ANN001
+    """Recall of labelled cause spans (a span counts when a statement overlaps it) and precision
+    of statements (a statement counts when it overlaps a labelled span), over labelled documents."""
+    from analyzer.archive.statements import cause_statements
+
+    spans = hit = stmts = good = 0
+    for i, r in enumerate(rel):
+        if r not in gold or not gold[r].get("cause_spans"):
+            continue
+        found = cause_statements(Path(model.documents[i].path).read_text(encoding="utf-8"))[0]
+        labelled = [(s["start"], s["end"]) for s in gold[r]["cause_spans"]]
+        spans += len(labelled)
+        hit += sum(any(a < e and b > s for a, b, _ in found) for s, e in labelled)
+        stmts += len(found)
+        good += sum(any(a < e and b > s for s, e in labelled) for a, b, _ in found)
+    return {"span_recall": hit / max(spans, 1), "statement_precision": good / max(stmts, 1), "spans": spans}
+
+
+def pmlint_p_at_5(model, idx: list[int], gold: list[str], k: int = 5) -> float:  # noqa: ANN001
+    """similar's ranking (class, recurring cause, wording) restricted to the labelled documents."""
+    _vec, matrix = _vectors(model)
+    sub = matrix[idx]
+    wording = (sub @ sub.T).toarray()
+    classes = [model.assignments[i].cause_class for i in idx]
+    clusters = [model.cluster_of[i] for i in idx]
     hits = []
-    for row, own in zip(sims, cats):
-        top = np.argsort(-row, kind="stable")[:k]
-        hits.append(sum(1 for j in top if own & cats[j]) / k)
+    for a in range(len(idx)):
+        scores = [(CLASS_WEIGHT * (classes[a] == classes[b] != OTHER) + MECHANISM_WEIGHT * (clusters[a] is not None and clusters[a] == clusters[b])
+                   + WORDING_WEIGHT * wording[a, b], -b) for b in range(len(idx)) if b != a]
+        top = [-b for _s, b in sorted(scores, reverse=True)[:k]]
+        hits.append(sum(gold[b] == gold[a] for b in top) / k)
     return float(np.mean(hits))
 
 
-def scores(assign: np.ndarray, vectors: np.ndarray, labelled: list[int], primary: list[str], cats: list[set[str]],
-           schemes: list[str]) -> dict:
-    pred = assign[labelled]
-    out = {
-        "largest_cluster": int(np.bincount(assign).max()),
-        "nmi": normalized_mutual_info_score(primary, pred),
-        "ari": adjusted_rand_score(primary, pred),
-        "p@5": precision_at(vectors, labelled, cats),
-        "per_scheme": {},
-    }
-    groups = defaultdict(list)
-    for pos, s in enumerate(schemes):
-        groups[s].append(pos)
-    for s, pos in sorted(groups.items()):
-        out["per_scheme"][s] = {
-            "n": len(pos),
-            "nmi": normalized_mutual_info_score([primary[p] for p in pos], pred[pos]),
-            "ari": adjusted_rand_score([primary[p] for p in pos], pred[pos]),
-        }
-    per = out["per_scheme"].values()
-    weights = [v["n"] for v in per]
-    out["scheme_nmi"] = float(np.average([v["nmi"] for v in per], weights=weights))
-    out["scheme_ari"] = float(np.average([v["ari"] for v in per], weights=weights))
+def baseline_p_at_5(vectors: np.ndarray, idx: list[int], gold: list[str], k: int = 5) -> float:
+    sub = vectors[idx]
+    sims = sub @ sub.T
+    np.fill_diagonal(sims, -np.inf)
+    return float(np.mean([sum(gold[j] == gold[a] for j in np.argsort(-row, kind="stable")[:k]) / k
+                          for a, row in enumerate(sims)]))
+
+
+def against(partition: list, rel: list[str], schemes: dict[str, dict]) -> dict:
+    out = {}
+    for name in sorted({v["scheme"] for v in schemes.values()}):
+        pos = [i for i, r in enumerate(rel) if r in schemes and schemes[r]["scheme"] == name]
+        ref = [schemes[rel[i]]["categories"][0] for i in pos]
+        pred = [str(partition[i]) for i in pos]
+        out[name] = {"n": len(pos), "nmi": normalized_mutual_info_score(ref, pred), "ari": adjusted_rand_score(ref, pred)}
     return out
+
+
+def _partition(model) -> list[str]:  # noqa: ANN001
+    return [f"c{c}" if c is not None else f"nr:{a.cause_class}" for c, a in zip(model.cluster_of, model.assignments)]
+
+
+def kappa(a: list[str], b: list[str]) -> float:
+    from sklearn.metrics import cohen_kappa_score
+
+    return float(cohen_kappa_score(a, b)) if a else float("nan")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--labels", type=Path, default=ROOT / "bench" / "real", help="folder of causes_[PQR].jsonl")
     ap.add_argument("--store", type=Path, help="facts store (default: a temporary file)")
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4],
-                    help="k-means seeds; figures are the mean (and sd) over them, labels from the first")
-    ap.add_argument("--k", type=int, help="number of clusters (default: chosen by pmlint)")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     ap.add_argument("--json", type=Path, help="also write the figures here")
-    ap.add_argument("--labels", type=int, default=10, help="cluster labels to print")
     args = ap.parse_args(argv)
     if not (args.corpus / "index.csv").is_file():
-        print(f"corpus not found at {args.corpus}", file=sys.stderr)
-        return 2
-    labels, duplicates = load_labels(args.corpus)
+        print(f"corpus not found at {args.corpus}; nothing to evaluate", file=sys.stderr)
+        return 0
+    schemes, duplicates = load_labels(args.corpus)
+    gold, second = load_cause_labels(args.labels)
     config = load_config(overrides={"archive": {"include": INCLUDE}})
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store or Path(tmp) / "facts.sqlite"
         t0 = time.perf_counter()
         docs = archive_documents(args.corpus, config=config, store=store)
         t_facts = time.perf_counter() - t0
-    docs = [d for d in docs if Path(d.path).relative_to(args.corpus).as_posix() not in duplicates]
-    rel = [Path(d.path).relative_to(args.corpus).as_posix() for d in docs]
-
-    rel_labelled = [i for i, r in enumerate(rel) if r in labels]
-    primary = [labels[rel[i]]["categories"][0] for i in rel_labelled]
-    cats = [set(labels[rel[i]]["categories"]) for i in rel_labelled]
-    schemes = [labels[rel[i]]["scheme"] for i in rel_labelled]
-    texts = [Path(d.path).read_text(encoding="utf-8") for d in docs]
+    docs = [d for d in docs if Path(d.path).relative_to(args.corpus).as_posix() not in duplicates
+            or Path(d.path).relative_to(args.corpus).as_posix() in gold]
+    classifier = default_classifier()
+    t0 = time.perf_counter()
+    model = build_model(docs, classifier)
+    t_model = time.perf_counter() - t0
+    rel = [Path(d.path).relative_to(args.corpus).as_posix() for d in model.documents]
+    texts = [Path(d.path).read_text(encoding="utf-8") for d in model.documents]
     base_tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2).fit_transform(texts)
     base_vectors = normalize(base_tfidf).toarray().astype(np.float32)
 
-    runs: dict[str, list[dict]] = {"pmlint": [], "baseline": []}
-    first = None
-    t_cluster = []
-    for seed in args.seeds:
-        t0 = time.perf_counter()
-        space = CauseSpace(docs, seed=seed)
-        result = cluster_documents(docs, seed=seed, k=args.k, space=space)
-        t_cluster.append(time.perf_counter() - t0)
-        first = first or result
-        ours = np.array([result.assignments[d.path] for d in docs])
-        base = KMeans(n_clusters=result.k, n_init=10, random_state=seed).fit_predict(base_tfidf)
-        runs["pmlint"].append(scores(ours, space.vectors, rel_labelled, primary, cats, schemes))
-        runs["baseline"].append(scores(base, base_vectors, rel_labelled, primary, cats, schemes))
-    keys = ("scheme_nmi", "scheme_ari", "nmi", "ari", "p@5", "largest_cluster")
-    summary = {m: {k: (float(np.mean([r[k] for r in rs])), float(np.std([r[k] for r in rs]))) for k in keys}
-               for m, rs in runs.items()}
+    labelled = [i for i, r in enumerate(rel) if r in gold]
+    y_true = [gold[rel[i]]["class"] for i in labelled]
+    y_pred = [model.assignments[i].cause_class for i in labelled]
+    from sklearn.metrics import f1_score
+
+    taxonomy = {"n": len(labelled), "accuracy": float(np.mean([a == b for a, b in zip(y_true, y_pred)])) if labelled else None,
+                "macro_f1": float(f1_score(y_true, y_pred, average="macro")) if labelled else None}
+    both = [f for f in second if f in gold]
+    agreement = {"n": len(both), "kappa": kappa([gold[f]["class"] for f in both], [second[f]["class"] for f in both]),
+                 "raw": float(np.mean([gold[f]["class"] == second[f]["class"] for f in both])) if both else None}
+    k = len(model.clusters) + len({a.cause_class for a, c in zip(model.assignments, model.cluster_of) if c is None})
+    ours = _partition(model)
+    base_runs = [KMeans(n_clusters=k, n_init=10, random_state=s).fit_predict(base_tfidf) for s in args.seeds]
+    base_scores = [against(list(b), rel, schemes) for b in base_runs]
+    base_mean = {name: {m: float(np.mean([r[name][m] for r in base_scores])) for m in ("nmi", "ari")}
+                 for name in base_scores[0]}
+    stability_ours = []
+    for s in args.seeds[1:]:
+        shuffled = list(docs)
+        random.Random(s).shuffle(shuffled)
+        again = build_model(shuffled, classifier, seed=s)
+        stability_ours.append(adjusted_rand_score(ours, _partition(again)))
+    pairs = [(a, b) for a in range(len(base_runs)) for b in range(a + 1, len(base_runs))]
     figures = {
-        "documents": len(docs),
-        "labelled": len(rel_labelled),
-        "k": first.k,
-        "seeds": args.seeds,
-        "seconds": {"facts": round(t_facts, 2), "cluster_mean": round(float(np.mean(t_cluster)), 2)},
-        "summary": {m: {k: [round(v[0], 4), round(v[1], 4)] for k, v in d.items()} for m, d in summary.items()},
-        "runs": runs,
-        "labels": [(c.label, c.size, c.missing_guardrail) for c in first.clusters],
+        "documents": len(model.documents), "labelled": len(labelled), "groups": k,
+        "recurring_clusters": len(model.clusters),
+        "in_recurring": int(sum(c is not None for c in model.cluster_of)),
+        "seconds": {"facts": round(t_facts, 2), "cause_model_warm": round(t_model, 2)},
+        "extraction": extraction(model, rel, gold),
+        "taxonomy": taxonomy, "agreement": agreement,
+        "pmlint": against(ours, rel, schemes), "baseline": base_mean,
+        "p_at_5": {"pmlint": pmlint_p_at_5(model, labelled, y_true), "baseline": baseline_p_at_5(base_vectors, labelled, y_true)},
+        "stability_ari": {"pmlint": float(np.mean(stability_ours)) if stability_ours else 1.0,
+                          "baseline": float(np.mean([adjusted_rand_score(base_runs[a], base_runs[b]) for a, b in pairs])) if pairs else 1.0},
+        "labels": [(c.label, c.size) for c in model.clusters[:10]],
     }
-    print(f"{len(docs)} texts ({len(rel_labelled)} labelled), k = {first.k} (silhouette), "
-          f"mean ± sd over seeds {', '.join(map(str, args.seeds))}\n")
-    print("| method | NMI within scheme | ARI within scheme | NMI pooled | ARI pooled | precision@5 | largest cluster |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for name, key in (("pmlint (cause text, LSA, k-means)", "pmlint"), ("baseline (whole-text TF-IDF, k-means)", "baseline")):
-        f = summary[key]
-        cells = [f"{f[k][0]:.3f} ± {f[k][1]:.3f}" for k in keys[:5]] + [f"{f['largest_cluster'][0]:.0f}"]
-        print(f"| {name} | " + " | ".join(cells) + " |")
-    print("\nper scheme, first seed (NMI / ARI): pmlint | baseline")
-    for s, v in runs["pmlint"][0]["per_scheme"].items():
-        b = runs["baseline"][0]["per_scheme"][s]
-        print(f"- {s} (n={v['n']}): {v['nmi']:.3f} / {v['ari']:.3f} | {b['nmi']:.3f} / {b['ari']:.3f}")
-    print(f"\nfirst {args.labels} cluster labels (largest first, seed {args.seeds[0]}):")
-    for c in first.clusters[: args.labels]:
-        print(f"- {c.label} ({c.size}){'  [missing: ' + c.missing_guardrail + ']' if c.missing_guardrail else ''}")
+    _print(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0
+
+
+def _print(f: dict) -> None:
+    print(f"{f['documents']} texts; {f['recurring_clusters']} recurring causes holding {f['in_recurring']} incidents; "
+          f"cause model from a warm store in {f['seconds']['cause_model_warm']} s (facts {f['seconds']['facts']} s)")
+    e, t, a = f["extraction"], f["taxonomy"], f["agreement"]
+    print(f"cause statements vs {e['spans']} labelled spans: span recall {e['span_recall']:.3f}, statement precision {e['statement_precision']:.3f}")
+    if t["n"]:
+        print(f"taxonomy on {t['n']} labelled documents: accuracy {t['accuracy']:.3f}, macro-F1 {t['macro_f1']:.3f}")
+    if a["n"]:
+        print(f"annotator agreement on {a['n']} documents: raw {a['raw']:.3f}, Cohen's kappa {a['kappa']:.3f}")
+    print("\n| measure | pmlint | baseline (whole-text TF-IDF + k-means) |\n| --- | ---: | ---: |")
+    for name in f["pmlint"]:
+        for m in ("nmi", "ari"):
+            print(f"| {m.upper()} vs {name} (n={f['pmlint'][name]['n']}) | {f['pmlint'][name][m]:.3f} | {f['baseline'][name][m]:.3f} |")
+    print(f"| similar precision@5 (shared labelled class) | {f['p_at_5']['pmlint']:.3f} | {f['p_at_5']['baseline']:.3f} |")
+    print(f"| stability: mean pairwise ARI over seeds | {f['stability_ari']['pmlint']:.3f} | {f['stability_ari']['baseline']:.3f} |")
+    print("\nfirst ten cluster labels (largest first):")
+    for label, size in f["labels"]:
+        print(f"- {label} ({size})")
 
 
 if __name__ == "__main__":

@@ -260,7 +260,9 @@ def test_similar_incidents_when_an_archive_is_set(fake, app_env):
     (app_env / "archive").mkdir()
     neighbour = SimpleNamespace(path=str(app_env / "archive" / "a.md"), title="Config pushed *without* review",
                                 score=0.83, shared_phrases=["config push", "no review"])
-    with patch("analyzer.archive.similar.similar", return_value=[neighbour]) as similar:
+    placement = SimpleNamespace(cause_class="change_without_staged_rollout", confidence=0.61,
+                                label="change pushed everywhere at once: config push (missing: staged rollout)")
+    with patch("analyzer.archive.similar.similar_with_placement", return_value=(placement, [neighbour])) as similar:
         at = start()
         at.text_input(key="archive_path").set_value("archive").run()
         at.text_area(key="draft_text").input(DRAFT).run()
@@ -268,6 +270,7 @@ def test_similar_incidents_when_an_archive_is_set(fake, app_env):
     assert similar.call_args.kwargs["root"] == str((app_env / "archive").resolve())
     page = markdown_of(at)
     assert "Config pushed \\*without\\* review" in page and "similarity 0.83" in page
+    assert "confidence 0\\.61" in page and "joins" in page
 
 
 def test_archive_folder_outside_the_root_is_refused(fake):

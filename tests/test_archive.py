@@ -225,7 +225,8 @@ def test_cli_score_cluster_similar(archive: Path, tmp_path: Path, capsys):
 
     assert run(["cluster", str(archive), "--store", store, "--format", "json"]) == ExitStatus.OK
     data = json.loads(capsys.readouterr().out)
-    assert data["documents"] == 5 and sum(c["size"] for c in data["clusters"]) == 5
+    assert data["documents"] == 5 and sum(c["size"] for c in data["clusters"]) + len(data["not_recurring"]) == 5
+    assert all(c["size"] >= 3 for c in data["clusters"])  # a single incident is never "recurring"
 
     assert run(["cluster", str(archive), "--store", store]) == ExitStatus.OK
     assert capsys.readouterr().out.startswith("# Recurring systemic causes")
@@ -233,9 +234,11 @@ def test_cli_score_cluster_similar(archive: Path, tmp_path: Path, capsys):
     draft = tmp_path / "draft.md"
     draft.write_text("# Draft\n\n## Root cause\n\nThe TLS certificate expired; renewal was manual.\n", encoding="utf-8")
     assert run(["similar", str(draft), "--archive", str(archive), "--store", store, "-k", "2", "-f", "json"]) == ExitStatus.OK
-    found = json.loads(capsys.readouterr().out)
+    out = json.loads(capsys.readouterr().out)
+    found = out["similar"]
+    assert out["draft"]["cause_class"] == "cert_credential_expiry"
     assert len(found) == 2 and found[0]["path"].endswith("infra-certificate-expiry.md")
-    assert found[0]["shared_phrases"]
+    assert found[0]["cause_class"] == "cert_credential_expiry" and found[0]["shared_statements"]
 
 
 def test_cli_score_rejects_a_missing_directory(tmp_path: Path, capsys):

@@ -27,7 +27,7 @@ def archive_modules() -> tuple[Callable[..., Any], Callable[..., Any]] | None:
     """(score_archive, cluster_archive), or None when the archive modules are not importable."""
     try:
         from analyzer.archive.scoring import score_archive
-        from analyzer.archive.clustering import cluster_archive
+        from analyzer.archive.cause_report import cluster_archive
     except ImportError:
         return None
     return score_archive, cluster_archive
@@ -255,7 +255,7 @@ def render_clusters(result: dict[str, Any]) -> None:
     top, rest = clusters[:TOP_CLUSTERS], clusters[TOP_CLUSTERS:]
     n_docs = sum(int(c.size) for c in clusters)
     st.caption(
-        f"{len(clusters)} recurring causes across {n_docs} incidents"
+        f"{len(clusters)} recurring causes (3 or more incidents each) across {n_docs} incidents"
         + (f"; the {len(top)} largest are charted and detailed below." if rest else ".")
     )
     st.altair_chart(cluster_chart(top), width="stretch")
@@ -264,6 +264,8 @@ def render_clusters(result: dict[str, Any]) -> None:
             span = " to ".join(str(x) for x in (c.start, c.end) if x)
             if span:
                 st.caption(f"From {span}")
+            if getattr(c, "cause_class", None):
+                st.markdown(f"**Cause:** `{md_escape(c.cause_class)}` · **mechanism:** {md_escape(c.mechanism or '–')}")
             if getattr(c, "missing_guardrail", None):
                 st.markdown(f"**Missing guardrail:** {md_escape(c.missing_guardrail)}")
             if getattr(c, "key_phrases", None):
@@ -275,6 +277,8 @@ def render_clusters(result: dict[str, Any]) -> None:
             for i, rep in enumerate(list(c.representatives)[:5]):
                 path, title = _rep_path(rep)
                 st.button(f"Open: {title}", key=f"open_{c.id}_{i}", on_click=open_incident, args=(path,))
+                if isinstance(rep, dict) and rep.get("statement"):
+                    st.caption(f"“{rep['statement']}”")
     if rest:
         with st.expander(f"{len(rest)} smaller clusters"):
             st.dataframe(
@@ -289,6 +293,10 @@ def render_clusters(result: dict[str, Any]) -> None:
                 hide_index=True,
                 width="stretch",
             )
+    single = result["clusters"].not_recurring() if hasattr(result["clusters"], "not_recurring") else []
+    if single:
+        with st.expander(f"{len(single)} incidents whose cause is not recurring"):
+            st.dataframe(pd.DataFrame(single)[["title", "cause_class", "path"]], hide_index=True, width="stretch")
 
 
 def render_incident(result: dict[str, Any], path: str, config: Config) -> None:

@@ -126,12 +126,18 @@ def render_downloads(report: Report, config: Config, name: str) -> None:
 
 @st.cache_data(max_entries=64, show_spinner="Looking for similar past incidents…")
 def _similar(text: str, root: str, fingerprint: str, _config: Config) -> list[dict[str, Any]]:
-    from analyzer.archive.similar import similar
+    from analyzer.archive.similar import similar_with_placement
 
-    return [
+    placed, neighbours = similar_with_placement(text, root=root, config=_config, k=5)
+    joins = {"path": "", "title": "", "score": 0.0, "shared_phrases": [], "shared_statements": [],
+             "placement": f"{placed.cause_class} (confidence {placed.confidence:.2f})",
+             "cause": placed.label or "no recurring cause yet (not recurring)"}
+    return [joins] + [
         {"path": str(n.path), "title": str(n.title or n.path), "score": float(n.score),
-         "shared_phrases": [str(p) for p in (n.shared_phrases or ())]}
-        for n in similar(text, root=root, config=_config, k=5)
+         "shared_phrases": [str(p) for p in (n.shared_phrases or ())],
+         "cause": str(getattr(n, "cause", None) or getattr(n, "cause_class", "") or ""),
+         "shared_statements": [(str(a), str(b)) for a, b in (getattr(n, "shared_statements", None) or ())]}
+        for n in neighbours
     ]
 
 
@@ -157,10 +163,15 @@ def render_similar(text: str, config: Config, archive_dir: Path | None) -> None:
     if not neighbours:
         st.caption(f"No similar incidents in {archive_dir}.")
         return
+    if neighbours and "placement" in neighbours[0]:
+        placed, neighbours = neighbours[0], neighbours[1:]
+        st.markdown(f"**This draft's cause:** {md_escape(placed['placement'])} · **joins:** {md_escape(placed['cause'])}")
     for n in neighbours:
         phrases = ", ".join(md_escape(p) for p in n["shared_phrases"][:6])
         st.markdown(
             f"- **{md_escape(n['title'])}** — similarity {n['score']:.2f}"
+            + (f" · cause: {md_escape(n['cause'])}" if n.get("cause") else "")
             + (f" · shared: {phrases}" if phrases else "")
             + f"  \n  *{md_escape(n['path'])}*"
+            + "".join(f"  \n  draft: “{md_escape(a)}” · past: “{md_escape(b)}”" for a, b in n.get("shared_statements", []))
         )

@@ -50,7 +50,6 @@ MAX_DF = 0.4  # in a large archive, a phrase in more of the documents than this 
 MIN_LSA_DOCUMENTS = 50  # below this, plain TF-IDF vectors
 SILHOUETTE_SAMPLE = 2000
 
-
 # ----------------------------------------------------------------- the model
 
 
@@ -61,6 +60,7 @@ class CauseDocument:
     date: str | None
     cause: str
     content_hash: str = ""
+    statements: list[str] = field(default_factory=list)  # cause statements (analyzer.archive.statements)
 
 
 class CauseSpace:
@@ -390,7 +390,7 @@ def archive_documents(root: str | Path, *, config=None, store=None, jobs: int | 
     out = []
     for path, h, facts in collect_facts(root, config=config, store=store, jobs=jobs):
         out.append(CauseDocument(path, facts.get("title") or path_title(path), facts.get("date") or path_date(path),
-                                 facts.get("cause") or "", h))
+                                 facts.get("cause") or "", h, [s[2] for s in facts.get("statements") or []]))
     return out
 
 

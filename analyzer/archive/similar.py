@@ -1,17 +1,31 @@
-"""Similar past incidents: a draft placed in the archive's cause space, its nearest neighbours by
-cosine, with the cause phrases they share (`pmlint similar`, the app's draft page)."""
+"""Similar past incidents by cause (`pmlint similar`, the app's draft page).
+
+A past incident ranks by, in this order of weight: the same cause class as the draft (not
+`other`), the same recurring cause (class and mechanism), and the wording of the cause statements
+(cosine of TF-IDF over cause phrases: names of companies, products and vendors are removed before,
+so a shared vendor alone never makes two incidents similar). The best-matching pair of cause
+statements is shown side by side.
+"""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
-from analyzer.archive.causes import cause_text
-from analyzer.archive.clustering import CauseDocument, CauseSpace, archive_documents
+import numpy as np
+
+from analyzer.archive.cause_report import cached_model
+from analyzer.archive.clustering import archive_documents
+from analyzer.archive.recurring import CauseModel
+from analyzer.archive.statements import cause_statements
 from analyzer.archive.store import content_hash
+from analyzer.archive.taxonomy import OTHER
 from analyzer.reading.describe import describe
+
+CLASS_WEIGHT = 0.5
+MECHANISM_WEIGHT = 0.25
+WORDING_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
@@ -20,57 +34,103 @@ class Neighbour:
     title: str
     score: float
     shared_phrases: list[str]
+    cause_class: str = OTHER
+    cause: str | None = None  # the recurring cause's label, when the incident is in one
+    shared_statements: list[tuple[str, str]] = field(default_factory=list)  # (draft's, theirs)
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "title": self.title, "score": round(self.score, 4),
-                "shared_phrases": list(self.shared_phrases)}
+                "cause_class": self.cause_class, "cause": self.cause, "shared_phrases": list(self.shared_phrases),
+                "shared_statements": [{"draft": a, "past": b} for a, b in self.shared_statements]}
 
 
-def nearest(space: CauseSpace, title: str, cause: str, *, k: int = 5, exclude_hash: str | None = None) -> list[Neighbour]:
-    """The k documents of `space` closest to a new (title, cause) in cause space."""
-    if not space.documents:
-        return []
-    vec, feats = space.embed(title, cause)
-    sims = space.vectors @ vec
-    query = set(feats)
-    idf = dict(zip(space.vectorizer.get_feature_names_out(), space.vectorizer.idf_))
-    order = sorted(range(len(sims)), key=lambda i: (-float(sims[i]), space.documents[i].path))
-    out = []
+@dataclass(frozen=True)
+class Placement:
+    """Where a draft sits among the archive's causes."""
+
+    cause_class: str
+    confidence: float
+    cluster: int | None
+    label: str | None  # the recurring cause it joins, or None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cause_class": self.cause_class, "confidence": round(self.confidence, 4),
+                "joins": self.label}
+
+
+def _vectors(model: CauseModel):  # noqa: ANN202 - (vectorizer, matrix)
+    """TF-IDF over the documents' cause phrases (the wording part of the score), built once per model."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    cache = getattr(model, "_wording", None)
+    if cache is None:
+        vec = TfidfVectorizer(analyzer=lambda f: sorted(f), sublinear_tf=True, min_df=1)
+        matrix = vec.fit_transform(model.features) if model.documents else None
+        cache = (vec, matrix)
+        model._wording = cache  # type: ignore[attr-defined]
+    return cache
+
+
+def rank(model: CauseModel, title: str, statements: Sequence[str], *, k: int = 5,
+         exclude_hash: str | None = None) -> tuple[Placement, list[Neighbour]]:
+    """The draft's placement and its k nearest past incidents by cause."""
+    assignment, cid, feats = model.place(title, statements)
+    label = model.clusters[cid].label if cid is not None else None
+    placement = Placement(assignment.cause_class, assignment.confidence, cid, label)
+    if not model.documents:
+        return placement, []
+    vec, matrix = _vectors(model)
+    wording = (matrix @ vec.transform([feats]).T).toarray().ravel() if feats else np.zeros(len(model.documents))
+    scores = []
+    for i, a in enumerate(model.assignments):
+        same_class = a.cause_class == assignment.cause_class and a.cause_class != OTHER
+        same_cause = cid is not None and model.cluster_of[i] == cid
+        scores.append(CLASS_WEIGHT * same_class + MECHANISM_WEIGHT * same_cause + WORDING_WEIGHT * float(wording[i]))
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], model.documents[i].path))
+    out: list[Neighbour] = []
     for i in order:
-        doc = space.documents[i]
+        doc = model.documents[i]
         if exclude_hash and doc.content_hash == exclude_hash:
             continue
-        shared = (query & set(space.features[i])) & idf.keys()
-        ranked = sorted(shared, key=lambda p: (-(idf[p] * (1 + 0.5 * p.count(" "))), p))
+        shared = sorted(feats & model.features[i], key=lambda p: (-p.count(" "), p))
         picked: list[str] = []
-        for p in ranked:
+        for p in shared:
             if not any(p in q for q in picked):
                 picked.append(p)
-            if len(picked) == 5:
-                break
-        out.append(Neighbour(doc.path, doc.title, float(sims[i]), [space.readable(p) for p in picked]))
+        c = model.cluster_of[i]
+        out.append(Neighbour(doc.path, doc.title, scores[i], picked[:5], model.assignments[i].cause_class,
+                             model.clusters[c].label if c is not None else None,
+                             _side_by_side(model, statements, model.statements[i])))
         if len(out) == k:
             break
-    return out
+    return placement, out
 
 
-_SPACES: dict[str, CauseSpace] = {}
+def _side_by_side(model: CauseModel, mine: Sequence[str], theirs: Sequence[str]) -> list[tuple[str, str]]:
+    """The pair of cause statements (draft's, past incident's) that share the most cause phrases."""
+    best: tuple[float, str, str] | None = None
+    for a in mine:
+        fa = model.doc_features("", [a])
+        for b in theirs:
+            fb = model.doc_features("", [b])
+            overlap = len(fa & fb) / (len(fa | fb) or 1)
+            if overlap > 0 and (best is None or overlap > best[0]):
+                best = (overlap, a, b)
+    return [(best[1], best[2])] if best else []
 
 
-def _cached_space(documents: list[CauseDocument], seed: int) -> CauseSpace:
-    """The archive's space, rebuilt only when its documents (paths and contents) change: the app
-    asks for neighbours draft after draft."""
-    key = hashlib.sha256(repr((seed, [(d.path, d.content_hash) for d in documents])).encode()).hexdigest()
-    if key not in _SPACES:
-        _SPACES.clear()  # one archive at a time
-        _SPACES[key] = CauseSpace(documents, seed=seed)
-    return _SPACES[key]
+def similar_with_placement(text: str, *, root: str | Path, config=None, store=None,  # noqa: ANN001
+                           k: int = 5) -> tuple[Placement, list[Neighbour]]:
+    from analyzer.config import load_config
+
+    config = config or load_config(search_from=Path(root))
+    model = cached_model(archive_documents(root, config=config, store=store), config["archive"].get("cause_classes") or ())
+    title, _date = describe(text)
+    statements = [s for _a, _b, s in cause_statements(text)[0]]
+    return rank(model, title or "", statements, k=k, exclude_hash=content_hash(text))
 
 
 def similar(text: str, *, root: str | Path, config=None, store=None, k: int = 5, seed: int = 0) -> list[Neighbour]:  # noqa: ANN001
     """The k past incidents of the archive at `root` whose causes are most like `text`'s, with the
-    cause phrases they share. The archive's cause texts come from the store (no re-analysis)."""
-    space = _cached_space(archive_documents(root, config=config, store=store), seed)
-    title, _date = describe(text)
-    cause, _source = cause_text(text)
-    return nearest(space, title or "", cause, k=k, exclude_hash=content_hash(text))
+    cause phrases and statements they share (`seed` is accepted and ignored: nothing is random)."""
+    return similar_with_placement(text, root=root, config=config, store=store, k=k)[1]

@@ -2,7 +2,7 @@
 
 A Report is stored under (content hash, model version, configuration hash), so a document is
 analysed again only when its text, pmlint, the models or the configuration change. Facts (title,
-date, cause text) depend on the text alone. Every write is its own transaction, so an interrupted
+date, cause text, cause statements with offsets) depend on the text alone. Every write is its own transaction, so an interrupted
 run keeps what it finished and a concurrent run waits for the short write lock.
 """
 
@@ -22,7 +22,7 @@ from analyzer.findings import Report
 from analyzer.version import __version__
 
 STORE_SCHEMA = 1
-FACTS_VERSION = "facts-2"  # bump when title/date/cause extraction changes: facts are recomputed
+FACTS_VERSION = "facts-3"  # bump when title/date/cause extraction changes: facts are recomputed
 DEFAULT_STORE = Path(".pmlint") / "archive.sqlite"
 
 

@@ -133,7 +133,7 @@ def _summary(result, out: str | None) -> None:  # noqa: ANN001 - ScoreResult
 # ----------------------------------------------------------------- cluster
 
 def cmd_cluster(args: argparse.Namespace) -> ExitStatus:
-    from analyzer.archive.clustering import cluster_archive
+    from analyzer.archive.cause_report import cluster_archive
 
     fmt = output_format(args.format, args.out, CLUSTER_FORMATS, default="markdown")
     config = _archive_config(args, args.dir)
@@ -141,7 +141,8 @@ def cmd_cluster(args: argparse.Namespace) -> ExitStatus:
     text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else result.to_markdown()
     _emit(text, args.out)
     if not args.quiet:
-        _log(f"pmlint: {result.n_documents} document(s) in {len(result.clusters)} cluster(s)"
+        _log(f"pmlint: {result.n_documents} document(s); {len(result.clusters)} recurring cause(s), "
+             f"{len(result.not_recurring())} not recurring"
              + (f"; written to {args.out}" if args.out else ""))
     return ExitStatus.OK
 
@@ -150,21 +151,28 @@ def cmd_cluster(args: argparse.Namespace) -> ExitStatus:
 
 def cmd_similar(args: argparse.Namespace) -> ExitStatus:
     from analyzer.archive.documents import read_document
-    from analyzer.archive.similar import similar
+    from analyzer.archive.similar import similar_with_placement
 
     fmt = output_format(args.format, args.out, SIMILAR_FORMATS, default="text")
     config = _archive_config(args, args.archive)
     text = read_document(args.file, config["max_file_mb"]) if args.file != "-" else _stdin(config["max_file_mb"])
-    neighbours = similar(text, root=args.archive, config=config, store=args.store, k=args.k)
+    placed, neighbours = similar_with_placement(text, root=args.archive, config=config, store=args.store, k=args.k)
+    joins = placed.label or f"{placed.cause_class}: no recurring cause yet (not recurring)"
     if fmt == "json":
-        out = json.dumps([n.to_dict() for n in neighbours], indent=2, ensure_ascii=False) + "\n"
+        out = json.dumps({"draft": placed.to_dict(), "similar": [n.to_dict() for n in neighbours]},
+                         indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":
-        lines = [f"# Past incidents like {args.file}", "", "| similarity | incident | shared cause phrases |", "| ---: | --- | --- |"]
-        lines += [f"| {n.score:.2f} | {n.title} (`{n.path}`) | {', '.join(n.shared_phrases)} |" for n in neighbours]
+        lines = [f"# Past incidents like {args.file}", "", f"Cause: **{placed.cause_class}** "
+                 f"(confidence {placed.confidence:.2f}); joins: {joins}", "",
+                 "| similarity | incident | cause | shared cause statements (draft / past) |", "| ---: | --- | --- | --- |"]
+        lines += [f"| {n.score:.2f} | {n.title} (`{n.path}`) | {n.cause or n.cause_class} | "
+                  + "; ".join(f"“{a}” / “{b}”" for a, b in n.shared_statements).replace("|", "\\|") + " |" for n in neighbours]
         out = "\n".join(lines) + "\n"
     else:
-        out = "".join(f"{n.score:.2f}  {n.path}  {n.title}\n      shared: {', '.join(n.shared_phrases) or '-'}\n"
-                      for n in neighbours)
+        out = f"cause: {placed.cause_class} ({placed.confidence:.2f}); joins: {joins}\n" + "".join(
+            f"{n.score:.2f}  {n.path}  {n.title}\n      cause: {n.cause or n.cause_class}\n"
+            + "".join(f"      draft: {a}\n      past:  {b}\n" for a, b in n.shared_statements)
+            for n in neighbours)
     _emit(out, args.out)
     return ExitStatus.OK
 

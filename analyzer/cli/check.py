@@ -118,7 +118,10 @@ def cmd_check(args: argparse.Namespace) -> ExitStatus:
     shown = ", ".join(f"{n} {why}" for why, n in hidden.items() if n)
     if shown and not args.quiet:
         _log(f"pmlint: not reported: {shown}")
-    sys.stdout.write(render(args, reports, inputs))
+    output = render(args, reports, inputs)
+    if getattr(args, "similar", None) and args.format == "json":
+        output = _with_similar(output, inputs.texts, DISPLAY, args.similar, config)
+    sys.stdout.write(output)
     return exit_for(reports, config.fail_on)
 
 
@@ -159,6 +162,21 @@ def cmd_baseline(args: argparse.Namespace) -> ExitStatus:
     _log(f"pmlint: baseline of {recorded} finding(s) in {len(reports) - failed} file(s) written to {out}"
          + (f"; {failed} file(s) could not be read and are not in it" if failed else ""))
     return ExitStatus.USAGE if failed else ExitStatus.OK
+
+
+def _with_similar(output: str, texts: dict[str, str], display: dict[str, str], archive: str, config) -> str:  # noqa: ANN001
+    """The JSON report with, per draft, the cause it joins and its three most similar past
+    incidents by cause (`--similar ARCHIVE`, for a PR comment)."""
+    import json
+
+    from analyzer.archive.similar import similar_with_placement
+
+    data = json.loads(output)
+    data["similar"] = {}
+    for path, text in texts.items():
+        placed, found = similar_with_placement(text, root=archive, config=config, k=3)
+        data["similar"][display.get(path, path)] = {"draft": placed.to_dict(), "similar": [n.to_dict() for n in found]}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 # ----------------------------------------------------------------- config / rules
@@ -205,6 +223,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
     p.add_argument("--baseline", metavar="FILE", help="report and fail only on findings not in this baseline (pmlint baseline)")
     p.add_argument("--diff-base", metavar="REF", help="report only findings on lines changed since this git ref (e.g. origin/main)")
+    p.add_argument("--similar", metavar="ARCHIVE", help="with --format json: add each draft's cause and its top 3 similar past incidents")
     _common(p)
     p.set_defaults(func=cmd_check)
 

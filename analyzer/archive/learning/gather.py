@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
-from analyzer.archive.clustering import cluster_archive
+from analyzer.archive.cause_report import cluster_archive
 from analyzer.archive.documents import read_document
 from analyzer.archive.learning.cost import stated_cost
 from analyzer.archive.learning.recurrence import Incident

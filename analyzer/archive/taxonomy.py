@@ -1,0 +1,169 @@
+"""The systemic-cause taxonomy (`analyzer/data/causes.yaml`, plus an organisation's own classes
+from `archive.cause_classes`) and the classifier that assigns a document's cause statements to it.
+
+The classifier is trained, when first needed, on cause statements the project wrote for the
+taxonomy (`analyzer/data/cause_statements.yaml` and the classes' `positive` examples; never on
+corpus text): TF-IDF over words (1-2-grams) and character 3-5-grams, a linear SVM whose decision values
+become probabilities by a softmax (`TEMPERATURE`). Training takes about half a second, so there is no model file to ship or to check.
+
+A document's class: each cause statement gets class probabilities; a statement counts in
+proportion to how much it looks like a cause at all (1 - P(other)), divided by
+1 + `POSITION_DECAY` x its rank in the document; the document's class is the
+highest weighted mean, its confidence that mean. Below `ABSTAIN_BELOW` the document is `other`
+(abstention: the statements do not say which systemic cause).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any, Sequence
+
+import numpy as np
+import yaml
+
+from analyzer.errors import ConfigError
+
+OTHER = "other"
+ABSTAIN_BELOW = 0.05
+POSITION_DECAY = 0.15
+TEMPERATURE = 4.0  # softmax over the SVM's decision values: probabilities for weighting and abstention
+
+
+@dataclass(frozen=True)
+class CauseClass:
+    id: str
+    name: str
+    description: str
+    guardrail: str
+    positive: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A document's cause class, how sure, and which statement said it most clearly."""
+
+    cause_class: str
+    confidence: float
+    scores: dict[str, float] = field(default_factory=dict)
+    statement_classes: tuple[str, ...] = ()
+    best_statement: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cause_class": self.cause_class, "confidence": round(self.confidence, 4),
+                "best_statement": self.best_statement}
+
+
+def _packaged(name: str) -> Any:
+    return yaml.safe_load(files("analyzer").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+def _parse_class(raw: Any, origin: str) -> CauseClass:
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not raw["id"].strip():
+        raise ConfigError(f"{origin}: every cause class needs an `id` (got {raw!r})")
+    pos, neg = raw.get("positive") or [], raw.get("negative") or []
+    if not all(isinstance(x, str) for x in [*pos, *neg]):
+        raise ConfigError(f"{origin}: cause class {raw['id']}: examples must be strings")
+    return CauseClass(raw["id"].strip(), str(raw.get("name") or raw["id"]).strip(), str(raw.get("description") or ""),
+                      str(raw.get("guardrail") or ""), tuple(pos), tuple(neg))
+
+
+def load_taxonomy(extra: Sequence[Any] = ()) -> list[CauseClass]:
+    """The packaged classes, then the organisation's (`archive.cause_classes`); an extra class
+    with a packaged id replaces it. An extra class needs positive examples to be learnt."""
+    classes = {c.id: c for c in (_parse_class(r, "causes.yaml") for r in _packaged("causes.yaml")["classes"])}
+    for raw in extra or ():
+        c = _parse_class(raw, "archive.cause_classes")
+        if c.id not in classes and len(c.positive) < 3:
+            raise ConfigError(f"archive.cause_classes: {c.id} needs at least three positive example statements")
+        classes[c.id] = c
+    ordered = [c for cid, c in classes.items() if cid != OTHER] + [classes[OTHER]]
+    return ordered
+
+
+def training_statements(taxonomy: Sequence[CauseClass]) -> tuple[list[str], list[str]]:
+    """(statements, class ids): the authored statements and every class's positive examples."""
+    texts, labels = [], []
+    authored = _packaged("cause_statements.yaml")
+    known = {c.id for c in taxonomy}
+    for cid, statements in authored.items():
+        if cid in known:
+            texts += statements
+            labels += [cid] * len(statements)
+    for c in taxonomy:
+        texts += list(c.positive)
+        labels += [c.id] * len(c.positive)
+    return texts, labels
+
+
+class CauseClassifier:
+    """Statements -> class probabilities; documents -> an Assignment."""
+
+    def __init__(self, taxonomy: Sequence[CauseClass]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.svm import LinearSVC
+        from sklearn.pipeline import make_pipeline, make_union
+
+        self.taxonomy = list(taxonomy)
+        self.by_id = {c.id: c for c in self.taxonomy}
+        texts, labels = training_statements(self.taxonomy)
+        features = make_union(
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2),
+        )
+        self.model = make_pipeline(features, LinearSVC(C=0.5, class_weight="balanced", random_state=0))
+        self.model.fit(texts, labels)
+        self.classes = [str(c) for c in self.model.classes_]
+        self.other = self.classes.index(OTHER)
+
+    def predict_proba(self, statements: Sequence[str]) -> np.ndarray:
+        if not statements:
+            return np.zeros((0, len(self.classes)))
+        scores = self.model.decision_function(list(statements)) * TEMPERATURE
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def assign(self, statements: Sequence[str], proba: np.ndarray | None = None,
+               threshold: float = ABSTAIN_BELOW) -> Assignment:
+        proba = self.predict_proba(statements) if proba is None else proba
+        if len(proba) == 0:
+            return Assignment(OTHER, 0.0)
+        # a statement counts as much as it looks like a cause, and earlier ones more: cause
+        # sections lead with the cause, later sentences add detail, detection and repair
+        weights = (1.0 - proba[:, self.other]) / (1.0 + POSITION_DECAY * np.arange(len(proba)))
+        if weights.sum() <= 1e-9:
+            return Assignment(OTHER, 0.0)
+        mean = (proba * weights[:, None]).sum(axis=0) / weights.sum()
+        mean[self.other] = 0.0
+        top = int(np.argmax(mean))
+        statement_classes = tuple(self.classes[int(i)] for i in proba.argmax(axis=1))
+        best = int(np.argmax(proba[:, top] * weights))
+        scores = {self.classes[i]: round(float(v), 4) for i, v in enumerate(mean) if v >= 0.05}
+        if mean[top] < threshold:
+            return Assignment(OTHER, float(mean[top]), scores, statement_classes, None)
+        return Assignment(self.classes[top], float(mean[top]), scores, statement_classes, best)
+
+
+def taxonomy_key(extra: Sequence[Any]) -> str:
+    return hashlib.sha256(json.dumps(list(extra or ()), sort_keys=True, default=str).encode()).hexdigest()
+
+
+_CLASSIFIERS: dict[str, CauseClassifier] = {}
+
+
+def classifier_for(extra: Sequence[Any] = ()) -> CauseClassifier:
+    """The classifier for the packaged taxonomy plus `extra` classes (trained once per process)."""
+    key = taxonomy_key(extra)
+    if key not in _CLASSIFIERS:
+        _CLASSIFIERS[key] = CauseClassifier(load_taxonomy(extra))
+    return _CLASSIFIERS[key]
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> CauseClassifier:
+    return classifier_for(())

