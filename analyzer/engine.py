@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 from spacy.tokens import Doc
 
 from analyzer.judging.profile import is_ai_incident
-from analyzer.judging.checks import DOCUMENT_CHECKS, Context, Hit
+from analyzer.judging.checks import DOCUMENT_CHECKS, Context, Hit, covered
 from analyzer.judging.rules.component import RuleHit
 from analyzer.config import Config, load_config
 from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, Block, Document
@@ -132,8 +132,9 @@ class Analyzer:
             metadata["front_matter_error"] = p.document.metadata_error
         section_hits: dict[str, SectionHit | None] = {name: None for name in CANONICAL_SECTIONS}
         for s in ctx.sections:
-            if s.category and s.heading and section_hits.get(s.category) is None:
-                section_hits[s.category] = SectionHit(s.heading, index.line_col(s.title_start)[0])
+            for name in covered(s, ctx.classifier):
+                if section_hits.get(name) is None:
+                    section_hits[name] = SectionHit(s.heading, index.line_col(s.title_start)[0])
         return Report(
             path=p.path,
             score=score(findings, self.config),

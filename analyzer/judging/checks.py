@@ -67,8 +67,17 @@ class Context:
 EQUIVALENT = {"root_cause": ("five_whys",)}
 
 
+def covered(section: Section, classifier: SectionClassifier) -> tuple[str, ...]:
+    """The canonical sections a heading stands for ("Summary of impact": summary and impact)."""
+    if not (section.category and section.heading):
+        return ()
+    if not section.rule:  # an unmapped sub-heading inheriting its parent's category
+        return (section.category,)
+    return classifier.covers(section.heading, section.category)
+
+
 def check_required_section(rule: Rule, ctx: Context) -> Iterable[Hit]:
-    present = {s.category for s in ctx.sections if s.category and s.heading}
+    present = {name for s in ctx.sections for name in covered(s, ctx.classifier)}
     note = " for an AI/ML incident" if ctx.profile == "ai" else ""
     for name in ctx.required:
         if name in present or any(e in present for e in EQUIVALENT.get(name, ())):
