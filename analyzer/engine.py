@@ -13,7 +13,9 @@ from typing import Any, Iterable, Iterator
 
 from spacy.tokens import Doc
 
+from analyzer.judging.actions import find_action_items
 from analyzer.judging.profile import is_ai_incident
+from analyzer.judging.whatnotwhy import place as place_what_not_why
 from analyzer.judging.checks import DOCUMENT_CHECKS, Context, Hit, covered
 from analyzer.judging.rules.component import RuleHit
 from analyzer.config import Config, load_config
@@ -144,6 +146,7 @@ class Analyzer:
             stats={"words": words, "sentences": len(ctx.sentences), "headings": n_headings},
             profile=ctx.profile,
             metadata=metadata,
+            actions=tuple(ctx.actions),
         )
 
     def _context(self, p: _Pending) -> tuple[Context, int, int]:
@@ -184,6 +187,7 @@ class Analyzer:
             required=self.config.required_sections(profile),
             classifier=self.section_classifier,
         )
+        ctx.actions = find_action_items(text, blocks, ctx.category_at, sentences, document.tables)
         return ctx, words, len(headings)
 
     def _hits(self, p: _Pending, ctx: Context) -> list[Hit]:
@@ -202,7 +206,7 @@ class Analyzer:
                 hits.extend(check(rule, ctx))
         for clf in self.classifiers:
             hits = clf.combine(hits, p.docs, ctx, self.config)
-        return [h for h in hits if h.code in enabled_codes]
+        return place_what_not_why([h for h in hits if h.code in enabled_codes], ctx, enabled_codes)
 
     def _findings(self, hits: list[Hit], ctx: Context, index: LineIndex) -> list[Finding]:
         """Findings from hits, with suppression comments applied (and PM000/PM001 for bad or unused ones)."""
