@@ -15,17 +15,20 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from analyzer.judging.actions import PAST_PROSE, PAST_START
+from analyzer.judging.actions import COMMITS, PAST_PROSE, PAST_START
 
 WHAT_NOT_WHY = "PM201"
 CLASSIFIER_ALIAS = "PM210"  # action.classifier: the old name of classifier-only what-not-why findings
 CONCLUSIONS = ("lessons_learned",)
+PRESCRIBES = re.compile(r"\b(?:should|must|need to|needs to|have to|has to|ought to|let's|make sure|always|never)\b|^(?:we|teams?)\s+\w+\s+(?:more|better)\b", re.I)
 SYSTEMIC = re.compile(
     r"\b(?:automat\w*|alert\w*|monitor\w*|gate\w*|validat\w*|guardrail\w*|canary|staged|enforc\w*|block\w*|reject\w*|"
     r"lint\w*|policy|policies|default\w*|threshold\w*|redesign\w*|re-architect\w*|circuit breaker|rate limit\w*|"
     r"quota\w*|check\w*|test\w*|prevent\w*|detect\w*|dashboards?|slo\w*|so that|every|all future|any future|"
     r"runbook automation|self-heal\w*|idempotent|rollback automatically|automatic\w*|wait for|waits for|"
-    r"only (?:when|if|after)|require\w*|refus\w*|markers?|fail\w* closed|fail the build|make \w+ impossible)\b", re.I)
+    r"only (?:when|if|after)|require\w*|refus\w*|markers?|fail\w* closed|fail the build|make \w+ impossible|"
+    r"alarm\w*|telemetry|gradual\w*|isolat\w*|blast radius|tooling|dedicated|separate\w*|partition\w*|"
+    r"trusted publish\w*|config(?:uration)? option|safeguard\w*|safety check\w*)\b", re.I)
 
 
 def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
@@ -53,15 +56,18 @@ def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
 
 
 def _conclusion(hit: Any, ctx: Any, text: str) -> bool:
-    """A conclusion's own statement: in a lessons-learned section (past tense is left out above)."""
-    return ctx.category_at(hit.start) in CONCLUSIONS
+    """A conclusion's own statement of what to do: in a lessons-learned section, and prescriptive
+    ("we should ...", "we will ...", an imperative); an observation is not a fix to judge."""
+    return ctx.category_at(hit.start) in CONCLUSIONS and bool(PRESCRIBES.search(text) or COMMITS.search(text))
 
 
 def _past(text: str) -> bool:
     """Past-tense remediation or narrative ("Ran a backfill", "All new writes go to the new table"
     is a present-tense state, left to the item's status), never an action item to judge."""
     sentence = " ".join(text.split()).lstrip("-*• ")
-    return bool(PAST_START.match(sentence) or PAST_PROSE.search(sentence) or STATUS_UPDATE.search(sentence))
+    if PAST_START.match(sentence) or PAST_PROSE.search(sentence) or STATUS_UPDATE.search(sentence):
+        return True
+    return bool(re.search(r"\b(?:was|were|had)\b", sentence, re.I)) and not COMMITS.search(sentence)
 
 
 STATUS_UPDATE = re.compile(r"\b(?:provide (?:another|an|a further|more) (?:status )?update|more detailed analysis|"
