@@ -30,6 +30,10 @@ NOT_AI = {
 }
 
 AI = {
+    "spam classifier threshold": (
+        "The spam classifier threshold was lowered in a config change. The classifier then flagged legitimate "
+        "mail as spam for six hours; the classifier had no canary. The model was rolled back. We added a holdout "
+        "check for the classifier."),
     "retrain on a partial snapshot": (
         "The nightly retrain of the ranking model read a partial feature snapshot; feature drift (PSI 0.4) went "
         "unnoticed and recommendations degraded. The model version was rolled back and the training data gated."),

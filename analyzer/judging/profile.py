@@ -66,10 +66,14 @@ def _stem(term: str) -> str:
 
 
 def is_ai_incident(text: str, threshold: float = 8) -> bool:
-    """Enough ML vocabulary, and about ML: two distinct strong terms, or one and two ML subjects.
+    """Enough ML vocabulary, and about ML: two distinct strong terms, or one and two ML subjects
+    (one subject is enough when the vocabulary is half as dense again as the threshold).
     One acronym ("LLM" for a network monitor), one phrase ("data drift" between two databases) or
     weak words alone ("agents", "labels") in an infrastructure incident do not make it one."""
-    if ai_score(text) < threshold:
+    score = ai_score(text)
+    if score < threshold:
         return False
     strong, weak = ml_subjects(text)
-    return len(strong) >= 2 or (len(strong) == 1 and len(weak) >= 2)
+    if len(strong) >= 2:
+        return True
+    return len(strong) == 1 and (len(weak) >= 2 or (len(weak) == 1 and score >= 1.5 * threshold))
