@@ -13,8 +13,10 @@ from typing import Any, Iterable, Iterator
 
 from spacy.tokens import Doc
 
+from analyzer.judging.actions import find_action_items
 from analyzer.judging.profile import is_ai_incident
-from analyzer.judging.checks import DOCUMENT_CHECKS, Context, Hit
+from analyzer.judging.whatnotwhy import place as place_what_not_why
+from analyzer.judging.checks import DOCUMENT_CHECKS, Context, Hit, covered
 from analyzer.judging.rules.component import RuleHit
 from analyzer.config import Config, load_config
 from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, Block, Document
@@ -132,8 +134,9 @@ class Analyzer:
             metadata["front_matter_error"] = p.document.metadata_error
         section_hits: dict[str, SectionHit | None] = {name: None for name in CANONICAL_SECTIONS}
         for s in ctx.sections:
-            if s.category and s.heading and section_hits.get(s.category) is None:
-                section_hits[s.category] = SectionHit(s.heading, index.line_col(s.title_start)[0])
+            for name in covered(s, ctx.classifier):
+                if section_hits.get(name) is None:
+                    section_hits[name] = SectionHit(s.heading, index.line_col(s.title_start)[0])
         return Report(
             path=p.path,
             score=score(findings, self.config),
@@ -143,6 +146,7 @@ class Analyzer:
             stats={"words": words, "sentences": len(ctx.sentences), "headings": n_headings},
             profile=ctx.profile,
             metadata=metadata,
+            actions=tuple(ctx.actions),
         )
 
     def _context(self, p: _Pending) -> tuple[Context, int, int]:
@@ -183,6 +187,7 @@ class Analyzer:
             required=self.config.required_sections(profile),
             classifier=self.section_classifier,
         )
+        ctx.actions = find_action_items(text, blocks, ctx.category_at, sentences, document.tables)
         return ctx, words, len(headings)
 
     def _hits(self, p: _Pending, ctx: Context) -> list[Hit]:
@@ -201,7 +206,7 @@ class Analyzer:
                 hits.extend(check(rule, ctx))
         for clf in self.classifiers:
             hits = clf.combine(hits, p.docs, ctx, self.config)
-        return [h for h in hits if h.code in enabled_codes]
+        return place_what_not_why([h for h in hits if h.code in enabled_codes], ctx, enabled_codes)
 
     def _findings(self, hits: list[Hit], ctx: Context, index: LineIndex) -> list[Finding]:
         """Findings from hits, with suppression comments applied (and PM000/PM001 for bad or unused ones)."""
@@ -303,13 +308,19 @@ def _chunks(document: Document) -> list[tuple[int, int]]:
 
 
 def _effective_blocks(document: Document, accepted: set[int]) -> list[Block]:
-    """Weak heading candidates the detector rejected are ordinary text again."""
-    out = []
+    """Weak heading candidates the detector rejected are ordinary text again, joined to the text
+    that follows them on their line (`- **Query plans**: add an index` is one list item)."""
     styles = {h.title_start: h.style for h in document.headings}
+    rejected = {b.start for b in document.blocks if b.kind == HEADING and b.start not in accepted}
+    bodies = {b.after_title: b for b in document.blocks if b.after_title in rejected}
+    out = []
     for b in document.blocks:
-        if b.kind == HEADING and b.start not in accepted:
-            kind = LIST_ITEM if styles.get(b.start) == "numbered" else PARAGRAPH
-            b = Block(kind, b.start, b.end, b.quoted)
+        if b.after_title in rejected:
+            continue  # merged into its title below
+        if b.start in rejected:
+            body = bodies.get(b.start)
+            kind = body.kind if body else (LIST_ITEM if styles.get(b.start) in ("numbered", "list_label") else PARAGRAPH)
+            b = Block(kind, b.start, body.end if body else b.end, b.quoted, task=body.task if body else None)
         out.append(b)
     return out
 

@@ -160,6 +160,25 @@ class SectionHit:
 
 
 @dataclass(frozen=True)
+class ActionItem:
+    """One action item: a future commitment under an action-like section, an item listed there with
+    its status, or a task-list checkbox anywhere. Owner, ticket, due and priority are as written."""
+
+    start: int
+    end: int
+    text: str
+    owner: str | None = None
+    ticket: str | None = None
+    due: str | None = None
+    priority: str | None = None
+    status: str = "unknown"  # done | open | unknown
+    done_on: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
 class Report:
     path: str
     score: int
@@ -170,6 +189,7 @@ class Report:
     profile: str = "general"  # the profile the required sections came from (extension)
     metadata: dict[str, Any] = field(default_factory=dict)  # front matter (extension)
     error: str | None = None  # why the input could not be analysed (extension)
+    actions: tuple[ActionItem, ...] = ()
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in Severity}
@@ -188,6 +208,7 @@ class Report:
             "profile": self.profile,
             "sections": {k: (v.to_dict() if v else None) for k, v in self.sections.items()},
             "findings": [f.to_dict() for f in self.findings],
+            "actions": [a.to_dict() for a in self.actions],
             "stats": dict(self.stats),
             "metadata": _jsonable(self.metadata),
             "error": self.error,
@@ -205,6 +226,7 @@ class Report:
             profile=data.get("profile", "general"),
             metadata=data.get("metadata", {}),
             error=data.get("error"),
+            actions=tuple(ActionItem(**a) for a in data.get("actions", [])),
         )
 
     @classmethod

@@ -98,12 +98,39 @@ def action_figures(labels: dict[str, dict], reports: dict) -> dict:
                 what_total += 1
                 what_found += any(f.family == "action" and f.rule != "action.no-owner" and f.start < a["end"] and a["start"] < f.end
                                   for f in report.findings)
+    det = detection_figures(labels, reports)
     return {
+        **det,
         "what_not_why": dict(wnw),
         "what_not_why_precision": ratio(wnw["tp"], wnw["tp"] + wnw["why"] + wnw["outside"]),
         "what_not_why_recall": ratio(what_found, what_total),
         "no_owner": dict(owner),
         "no_owner_precision": ratio(owner["tp"], owner["tp"] + owner["fp"]),
+    }
+
+
+def detection_figures(labels: dict[str, dict], reports: dict) -> dict:
+    """Action items found (Report.actions) against the labelled ones, by overlap; and, on the
+    items both agree on, whether an owner or ticket was found when the label has one."""
+    found = right = labelled = recalled = 0
+    owner = Counter()
+    for file, rec in labels.items():
+        gold = rec.get("actions", [])
+        items = getattr(reports[file], "actions", ())
+        found += len(items)
+        right += sum(1 for a in items if overlaps(a.start, a.end, gold))
+        labelled += len(gold)
+        for g in gold:
+            match = [a for a in items if a.start < g["end"] and g["start"] < a.end]
+            recalled += bool(match)
+            if match:
+                has = bool(g.get("owner") or g.get("ticket"))
+                got = any(a.owner or a.ticket for a in match)
+                owner["tp" if has and got else "fn" if has else "fp" if got else "tn"] += 1
+    return {
+        "items_found": found, "items_labelled": labelled,
+        "item_precision": ratio(right, found), "item_recall": ratio(recalled, labelled),
+        "owner_or_ticket": dict(owner),
     }
 
 

@@ -119,3 +119,47 @@ def test_crlf_and_empty_input():
 def test_broken_front_matter_is_reported_not_raised():
     doc = parse("---\ntitle: [unclosed\n---\n# Body\n")
     assert doc.metadata_error and "front matter" in doc.metadata_error
+
+
+def test_bold_list_labels_questions_and_ordered_titles():
+    text = ("# Incident 12\n\n- **Impact**: 5% of requests failed.\n- **Root cause:** a bad config.\n\n"
+            "What happened?\n\nThe cache expired.\n\n1. Timeline\n2. Add a canary\n")
+    doc = parse(text)
+    titles = heading_titles(doc)
+    assert ("list_label", "Impact") in titles and ("list_label", "Root cause") in titles
+    assert ("question", "What happened?") in titles
+    assert ("numbered", "Timeline") in titles
+    body = next(b for b in doc.blocks if b.after_title is not None and text[b.start:b.end].startswith("5%"))
+    assert body.kind == LIST_ITEM and text[body.after_title:].startswith("Impact")
+
+
+def test_task_list_items_carry_their_state():
+    text = "## Action items\n\n- [x] Add a gate (done)\n- [ ] Alert on lag\n"
+    doc = parse(text)
+    items = {text[b.start:b.end]: b.task for b in doc.blocks if b.kind == LIST_ITEM}
+    assert items == {"Add a gate (done)": "done", "Alert on lag": "open"}
+    assert "[x]" not in doc.masked
+
+
+def test_commonmark_containers_nested_lists_quotes_and_lazy_lines():
+    text = "> - quoted item\n>   more\n\n- outer\n  - inner *emphasis* and `code`\n\n    not code in a list\n"
+    doc = parse(text)
+    items = [(text[b.start:b.end], b.quoted) for b in doc.blocks if b.kind == LIST_ITEM]
+    assert ("quoted item\n>   more", True) in items
+    assert ("outer", False) in items
+    assert any(t.startswith("inner") and not q for t, q in items)
+    assert "emphasis" in doc.masked and "*emphasis*" not in doc.masked and "code" not in doc.masked.split("inner")[1].split("\n")[0]
+    assert ">" not in doc.masked
+
+
+def test_hostile_input_keeps_length_and_reads_nothing_as_markup():
+    for text in ("[" * 3000, "<!-- a " * 500, "*a" * 2000, "# t" + " " * 3000 + "x\n", "[a](" * 1000):
+        doc = parse(text)
+        assert len(doc.masked) == len(text)
+
+
+def test_comments_anywhere_are_recorded():
+    text = "<!-- pmlint disable=PM101 -->\nText <!-- inline --> here.\n"
+    doc = parse(text)
+    assert [(text[s:e]) for s, e in doc.comments] == ["<!-- pmlint disable=PM101 -->", "<!-- inline -->"]
+    assert "inline" not in doc.masked

@@ -104,6 +104,8 @@ def test_examples_behave(analyzer):
     bad = analyzer.analyze((EXAMPLES / "problematic-llm-support-bot.md").read_text())
     infra = analyzer.analyze((EXAMPLES / "infra-certificate-expiry.md").read_text())
     assert good.score >= 90 and not [f for f in good.findings if f.severity == Severity.ERROR]
+    assert not [f for f in good.findings if f.rule == "action.what-not-why"]  # its gates are systemic fixes
+    assert good.actions and all(a.owner or a.ticket for a in good.actions)
     assert bad.score < 40
     assert {"PM101", "PM102", "PM103", "PM105", "PM106", "PM201", "PM203", "PM401", "PM501"} <= {f.code for f in bad.findings}
     assert not infra.ai_incident and infra.sections["timeline"] is not None

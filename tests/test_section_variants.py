@@ -125,3 +125,37 @@ def test_pipeline_detects_variant_headings():
     report = analyze(text)
     missing = sorted(name for name in expected if report.sections.get(name) is None)
     assert not missing, f"sections not detected by the pipeline: {missing}"
+
+
+COVERS: list[dict] = _DATA.get("covers", [])
+
+
+@pytest.mark.parametrize(("heading", "expected"), [(c["heading"], c["sections"]) for c in COVERS],
+                         ids=[c["heading"] for c in COVERS])
+def test_heading_covers_each_section_it_stands_for(classifier, heading, expected):
+    assert set(classifier.covers(heading)) == set(expected)
+
+
+def test_summary_of_impact_satisfies_summary_and_impact():
+    text = ("# Storage latency - West Europe\n\n## Summary of impact\n\nBetween 09:00 and 11:00 UTC a subset of "
+            "customers saw timeouts.\n\n## Root cause and mitigation\n\nA bad deployment; we rolled it back.\n")
+    report = analyze(text)
+    assert report.sections["summary"] and report.sections["impact"] and report.sections["resolution"]
+    missing = {f.section for f in report.findings if f.rule == "section.missing"}
+    assert not missing & {"summary", "impact", "resolution"}
+
+
+def test_weak_forms_real_documents_use_map_to_sections():
+    text = ("# Incident 42: login failures\n\n- **Summary**: logins failed for 20 minutes.\n"
+            "- **Impact**: 8% of users could not sign in.\n\nWhy did it happen?\n\nA certificate expired.\n\n"
+            "What are we doing about it?\n\n- Alert 30 days before a certificate expires (@sre, INFRA-12)\n")
+    report = analyze(text)
+    for name in ("summary", "impact", "root_cause", "action_items"):
+        assert report.sections[name], name
+
+
+def test_bold_list_labels_under_a_mapped_heading_stay_items():
+    text = ("# Outage\n\n## Summary\n\nThe API was down.\n\n## Action items\n\n"
+            "- **Detection**: add an alert on queue depth (@ops)\n- **Query plans**: add an index (@db)\n")
+    report = analyze(text)
+    assert report.sections["detection"] is None

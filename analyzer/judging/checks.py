@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable
 
 from analyzer.findings import Severity
 from analyzer.reading.document import LIST_ITEM, PARAGRAPH, TABLE_CELL, Block, Document
+from analyzer.findings import ActionItem
 from analyzer.judging.rules import Rule
 from analyzer.nlp.sections import Section, SectionClassifier, innermost_section
 
@@ -47,6 +48,7 @@ class Context:
     profile: str
     required: list[str]
     classifier: SectionClassifier
+    actions: list[ActionItem] = field(default_factory=list)
 
     def section_of(self, offset: int) -> Section | None:
         return innermost_section(self.sections, offset)
@@ -69,8 +71,17 @@ class Context:
 EQUIVALENT = {"root_cause": ("five_whys",)}
 
 
+def covered(section: Section, classifier: SectionClassifier) -> tuple[str, ...]:
+    """The canonical sections a heading stands for ("Summary of impact": summary and impact)."""
+    if not (section.category and section.heading):
+        return ()
+    if not section.rule:  # an unmapped sub-heading inheriting its parent's category
+        return (section.category,)
+    return classifier.covers(section.heading, section.category)
+
+
 def check_required_section(rule: Rule, ctx: Context) -> Iterable[Hit]:
-    present = {s.category for s in ctx.sections if s.category and s.heading}
+    present = {name for s in ctx.sections for name in covered(s, ctx.classifier)}
     note = " for an AI/ML incident" if ctx.profile == "ai" else ""
     for name in ctx.required:
         if name in present or any(e in present for e in EQUIVALENT.get(name, ())):
@@ -158,38 +169,16 @@ def check_timeline_events(rule: Rule, ctx: Context) -> Iterable[Hit]:
 
 # ---------------------------------------------------------------- action items
 
-OWNER = re.compile(
-    r"(@[\w.-]+|\bowner\b|\bowners\b|\bassignee\b|\bassigned to\b|\bdri\b|\b[A-Z][A-Z0-9]{1,9}-\d+\b|(?<![\w/])#\d+\b|https?://"
-    r"|\bticket\b|\bjira\b|\bissue\s*#?\d+|\(\s*[A-Z][a-z]+(\s[A-Z][a-z]+)?\s*\)|^[A-Z][a-z]+(\s[A-Z][a-z]+)?\s+(to|will)\s|"
-    r"\bteam\s*:|—\s*[A-Z@][\w-]+|\bdue\b)",
-    re.M,
-)
-OWNER_HEADER = re.compile(r"\b(owner|owners|assignee|assigned|who|responsible|dri|team|ticket|issue|tracking|link)\b", re.I)
-
-
 def check_action_owner(rule: Rule, ctx: Context) -> Iterable[Hit]:
-    for s in ctx.sections_of("action_items"):
-        rows: dict[tuple[int, int], list[Block]] = {}
-        for b in ctx.blocks_in(s, (LIST_ITEM, TABLE_CELL)):
-            if b.kind == TABLE_CELL:
-                rows.setdefault((b.table or 0, b.row or 0), []).append(b)
-                continue
-            text = ctx.text[b.start:b.end]
-            if len(text.split()) < 2 or OWNER.search(text):
-                continue
-            yield Hit(rule.code, b.start, b.end, section="action_items")
-        for (table, row), cells in sorted(rows.items()):
-            if row == 0:
-                continue
-            header = ctx.document.tables.get(table, [])
-            owner_cols = [i for i, h in enumerate(header) if OWNER_HEADER.search(h)]
-            cells = sorted(cells, key=lambda c: c.col or 0)
-            if owner_cols:
-                if any(c.col in owner_cols and ctx.text[c.start:c.end].strip(" -–—") for c in cells):
-                    continue
-            elif OWNER.search(" ".join(ctx.text[c.start:c.end] for c in cells)):
-                continue
-            yield Hit(rule.code, cells[0].start, cells[-1].end, section="action_items")
+    """An open action item (or one of unknown status) with neither an owner nor a ticket."""
+    owners = [a.owner for a in ctx.actions if a.owner and (a.owner.startswith("@") or "team" in a.owner.lower())]
+    example = owners[0] if owners else ("@ml-platform" if ctx.ai_incident else "@owning-team")
+    suggestion = (f"Add an owner (a role or @handle) and a ticket, as the document does elsewhere, e.g. \"(owner: {example}, "
+                  f"TICKET-123, due YYYY-MM-DD)\"." if owners else
+                  f"Add an owner (a role or @handle) and a ticket, e.g. \"(owner: {example}, TICKET-123, due YYYY-MM-DD)\".")
+    for a in ctx.actions:
+        if a.status != "done" and not a.owner and not a.ticket and len(a.text.split()) >= 3:
+            yield Hit(rule.code, a.start, a.end, suggestion=suggestion, section="action_items")
 
 
 # ---------------------------------------------------------------- five whys

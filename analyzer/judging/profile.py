@@ -3,7 +3,11 @@
 Strong terms (retraining, model drift, LLM, embeddings, feature store, ...) weigh 3; weaker ones
 that also occur in ordinary infrastructure write-ups (model, training, features, labels, prompt)
 weigh 1, and "feature flag", "data model" or "threat model" do not count. The default threshold
-(8, in defaults.yaml) means a couple of strong mentions, or one and several weak ones.
+(8, in defaults.yaml) means a couple of strong mentions, or one and several weak ones; and the
+incident must be about ML: two distinct strong terms, or one and two distinct ML subjects (weak words alone,
+one acronym or one phrase in an infrastructure write-up do not make an AI incident). Bare "drift" (config drift,
+clock drift) is weak; "annotation" counts only as data annotation. Front matter overrides all of
+this (`profile: ai|general`, tags).
 """
 
 from __future__ import annotations
@@ -11,22 +15,24 @@ from __future__ import annotations
 import re
 
 STRONG = re.compile(
-    r"\b(re-?train(?:ed|ing|s)?|model drift|data drift|concept drift|feature drift|drift(?:ed|ing)?|llms?|large language models?"
+    r"\b(re-?train(?:ed|ing|s)?|model drift|data drift|concept drift|feature drift|prediction drift|llms?|large language models?"
     r"|hallucinat\w*|embeddings?|inference|fine-?tun\w*|training (?:data|set|run|job|pipeline)|feature store|machine learning"
     r"|ml (?:model|pipeline|platform|engineer\w*|team|system)s?|mlops|model (?:registry|version|serving|weights|card|release|rollout)"
     r"|prompt injection|neural|recommend(?:er|ation) (?:model|system|engine)s?|ranking model|classifier|gpt-?\d*|chatbot"
-    r"|training-serving skew|train(?:ing)?/serv(?:e|ing) skew|psi|covariate shift|label noise|annotation|ai model|generative ai|genai)\b",
+    r"|training-serving skew|train(?:ing)?/serv(?:e|ing) skew|psi|covariate shift|label noise|data annotation|annotation (?:team|tool|job|pipeline|guideline)s?|ai model|generative ai|genai)\b",
     re.I,
 )
 WEAK = re.compile(
     r"\b(models?|training|features?|labels?|labell?ing|prompts?|datasets?|predictions?|accuracy|precision|recall|f1"
-    r"|ai|agents?|evaluation|eval|scor(?:e|es|ing)|vectors?|tokens?)\b",
+    r"|ai|agents?|evaluation|eval|scor(?:e|es|ing)|vectors?|tokens?|drift(?:ed|ing|s)?)\b",
     re.I,
 )
 NOT_ML = re.compile(
     r"\b(feature (?:flags?|toggles?|requests?|branch(?:es)?|freeze)|data models?|threat models?|object models?|security models?"
     r"|pricing models?|business models?|operating models?|mental models?|access tokens?|api tokens?|auth tokens?"
-    r"|kubernetes labels?|pod labels?|labels? selectors?)\b",
+    r"|kubernetes labels?|pod labels?|labels? selectors?"
+    r"|(?:cloud|firebase)\s+machine\s+learning(?:\s+engine)?|machine learning engine|prediction api"
+    r"|ai platform(?: predictions?| training)?)\b",  # product names in a list of affected services
     re.I,
 )
 
@@ -38,5 +44,36 @@ def ai_score(text: str) -> int:
     return 3 * strong + weak
 
 
+def ml_subjects(text: str) -> tuple[set[str], set[str]]:
+    """The distinct strong ML terms, and the distinct weak ones that name an ML subject (a model,
+    its training, prompts, predictions, evaluation, labels, features)."""
+    cleaned = NOT_ML.sub(" ", text)
+    strong = {_stem(m.lower()) for m in STRONG.findall(cleaned)}
+    weak = {_stem(m.lower()) for m in WEAK.findall(cleaned)} & SUBJECTS
+    return strong, weak
+
+
+SUBJECTS = {"model", "training", "prompt", "prediction", "dataset", "eval", "evaluation", "accuracy", "label",
+            "labelling", "labeling", "feature", "precision", "recall"}
+
+
+def _stem(term: str) -> str:
+    term = term.replace("-", "")
+    for suffix in ("ing", "es", "ed", "s"):
+        if term.endswith(suffix) and len(term) - len(suffix) >= 4 and term not in SUBJECTS:
+            return term[: -len(suffix)]
+    return term
+
+
 def is_ai_incident(text: str, threshold: float = 8) -> bool:
-    return ai_score(text) >= threshold
+    """Enough ML vocabulary, and about ML: two distinct strong terms, or one and two ML subjects
+    (one subject is enough when the vocabulary is half as dense again as the threshold).
+    One acronym ("LLM" for a network monitor), one phrase ("data drift" between two databases) or
+    weak words alone ("agents", "labels") in an infrastructure incident do not make it one."""
+    score = ai_score(text)
+    if score < threshold:
+        return False
+    strong, weak = ml_subjects(text)
+    if len(strong) >= 2:
+        return True
+    return len(strong) == 1 and (len(weak) >= 2 or (len(weak) == 1 and score >= 1.5 * threshold))

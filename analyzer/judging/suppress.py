@@ -23,6 +23,10 @@ _BODY = re.compile(r"^\s*(disable|enable|ignore)\s*(?:=\s*|\s+)?(.*?)\s*$", re.S
 ALL = "*"
 
 
+# a classifier-only what-not-why finding (PM201, source classifier) answers to its old name too
+CLASSIFIER_ALIASES = {"PM201": "PM210"}
+
+
 @dataclass
 class Directive:
     action: str  # disable | enable | ignore
@@ -36,8 +40,9 @@ class Directive:
         if ALL in self.selectors:
             return True
         rule = rules_by_code.get(finding.code)
+        alias = rules_by_code.get(CLASSIFIER_ALIASES.get(finding.code, "")) if finding.source == "classifier" else None
         if rule is not None:
-            return any(rule.selected_by(s) for s in self.selectors)
+            return any(rule.selected_by(s) or (alias is not None and alias.selected_by(s)) for s in self.selectors)
         return any(s.upper() == finding.code or finding.rule == s or finding.rule.startswith(s.rstrip("*").rstrip(".") + ".") for s in self.selectors)
 
 

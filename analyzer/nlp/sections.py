@@ -49,6 +49,7 @@ _STOP = frozenset(
     " with from by at as its their about incident s".split()
 )
 
+_CONJUNCTION = re.compile(r"\s+(?:and|&|\+)\s+|\s*/\s*", re.I)
 SIMILARITY_THRESHOLD = 0.72
 KEYWORD_THRESHOLD = 1.0
 EDIT_THRESHOLD = 0.86
@@ -105,8 +106,9 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
 class SectionClassifier:
     """Maps a heading title (and optionally its lemmas) to a canonical section."""
 
-    def __init__(self, specs: Iterable[SectionSpec]) -> None:
+    def __init__(self, specs: Iterable[SectionSpec], combined: dict[str, tuple[str, ...]] | None = None) -> None:
         self.specs = {s.name: s for s in specs}
+        self.combined = {normalise_title(k): v for k, v in (combined or {}).items()}
         self.literal_map: dict[str, str] = {}
         for spec in self.specs.values():
             for lit in spec.literals:
@@ -150,7 +152,7 @@ class SectionClassifier:
         missing = set(CANONICAL_SECTIONS) - {s.name for s in specs}
         if missing:
             raise ConfigError(f"{source}: canonical section(s) without data: {sorted(missing)}")
-        return cls(specs)
+        return cls(specs, _combined(data.get("combined") or {}, source))
 
     def classify(self, title: str, lemmas: Iterable[str] | None = None) -> SectionMatch | None:
         # archives repeat the same few headings thousands of times: cache by title and lemmas
@@ -206,11 +208,36 @@ class SectionClassifier:
             return SectionMatch(self.literal_map[close[0]], "similarity", round(ratio * 0.8, 3), close[0])
         return None
 
+    def covers(self, title: str, category: str | None = None) -> tuple[str, ...]:
+        """Every canonical section a heading stands for: its own, those listed under `combined`
+        ("Summary of impact" is the summary and the impact), and each part of a conjunction
+        ("Root cause and mitigation", "Detection & Response")."""
+        if category is None:
+            match = self.classify(title)
+            category = match.category if match else None
+        if category is None:
+            return ()
+        out = [category, *self.combined.get(normalise_title(title), ())]
+        parts = _CONJUNCTION.split(title)
+        if len(parts) > 1:
+            out += [m.category for m in (self.classify(p) for p in parts if p.strip()) if m]
+        return tuple(dict.fromkeys(out))
+
     def skeleton(self, name: str) -> str:
         return self.specs[name].skeleton.rstrip() + "\n"
 
     def title(self, name: str) -> str:
         return self.specs[name].title
+
+
+def _combined(data: dict, source: str) -> dict[str, tuple[str, ...]]:
+    out = {}
+    for title, names in data.items():
+        bad = [n for n in names if n not in CANONICAL_SECTIONS]
+        if bad:
+            raise ConfigError(f"{source}: combined heading {title!r}: unknown section(s) {bad}")
+        out[str(title)] = tuple(names)
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,8 @@ class Block:
     table: int | None = None  # table number, for table cells
     row: int | None = None  # row in the table (0 = header row)
     col: int | None = None
+    task: str | None = None  # a task-list item: "done" ([x]) or "open" ([ ])
+    after_title: int | None = None  # text on a weak heading's line: the title's start (merged back if rejected)
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class HeadingCandidate:
     title_start: int
     title_end: int
     level: int  # 1..6; weak headings get the level of their style (numbered: depth+1, others 7)
-    style: str  # atx | setext | numbered | bold | label
+    style: str  # atx | setext | numbered | bold | list_label | question | label
     line_start: int  # offset of the start of the heading line
     body_start: int  # where the text under the heading starts (same line for `**Impact:** text`)
 

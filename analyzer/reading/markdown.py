@@ -1,366 +1,238 @@
 """Markdown or plain text -> blocks and heading candidates, with offsets into the original text.
 
-The parser never changes the length of the text. It produces `masked`, a copy of the text of the
-same length in which everything that must not be linted (front matter, code, HTML comments, link
-targets, Markdown markup) is blanked with spaces, so a spaCy token's `idx` in `masked` is its
-offset in the original file.
+Reading is CommonMark (markdown-it-py, see `commonmark.py`): nested lists, block quotes, tables and
+code are what CommonMark says they are. Block tokens carry line maps; character offsets are derived
+from them and stay the truth.
+
+`masked` is a copy of the text of the same length in which only lintable prose is visible: it
+starts blank (newlines kept) and the inline content of paragraphs, list items, headings and table
+cells is revealed, less its inline markup (code spans, link targets, inline HTML, emphasis
+markers, URLs). So a spaCy token's `idx` in `masked` is its offset in the original file, and front
+matter, code, HTML blocks, list and quote markers and table pipes are never linted.
 
 Headings come in every form people write. ATX (`## Impact`) and setext headings are *strong*: they
-are headings whatever their text. Numbered lines (`3. Root cause`), bold pseudo-headings
-(`**Impact:**`) and plain label lines (`Timeline:`) are *weak*: they count as headings only when
-the section detector maps their title to a canonical section; otherwise they stay ordinary text.
+are headings whatever their text. Weak forms (`weak.py`: bold pseudo-headings, bold list labels,
+numbered lines, questions, label lines) count as headings only when the section detector maps
+their title to a canonical section; otherwise they stay ordinary text.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
-import yaml
+from markdown_it.token import Token
 
+from analyzer.reading.commonmark import Segment, markup_ranges, parser
 from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL, Block, Document, HeadingCandidate
-from analyzer.reading.inline import mask_inline
-from analyzer.reading.spans import _blank_pipes, _first_nonspace, _last_nonspace, _table_cells
+from analyzer.reading.front_matter import load_front_matter
+from analyzer.reading.weak import weak_headings
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^([ ]{0,3})(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^[ ]{0,3}(=+|-+)[ \t]*$")
-_HR = re.compile(r"^[ ]{0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_LIST = re.compile(r"^([ \t]*)([-*+•]|\d{1,3}[.)]|[a-z][.)])[ \t]+")
-_NUMBERED_HEADING = re.compile(
-    r"^[ ]{0,3}((?:\d{1,2}\.)+\d{0,2}|\d{1,2}\)|[IVX]{1,4}\.)[ \t]+([^\n]{2,70}?)[ \t]*$"
-)
-_BOLD_HEADING = re.compile(r"^[ ]{0,3}(\*\*|__)([^*_\n]{2,60}?)[ \t]*(:?)[ \t]*\1[ \t]*(:?)[ \t]*")
-_LABEL = re.compile(r"^[ ]{0,3}([A-Z][A-Za-z0-9'&/ ()-]{1,48}?)[ \t]*:(?:[ \t]+|$)")
-_QUOTE = re.compile(r"^[ ]{0,3}>[ ]?")
-_TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_URL = re.compile(r"https?://[^\s)>\]]+")
+_TASK_MARK = 3  # the task-list plugin removes "[ ]" / "[x]" from the item's inline content
 
 
 def parse(text: str) -> Document:
     """Parse Markdown (or plain text) into blocks, heading candidates and a masked copy."""
-    return _BlockReader(text).read()
+    return _TreeReader(text).read()
 
 
-class _BlockReader:
-    """One pass over the lines. Each `_try_*` method reads one construct at line `i`: it returns
-    True when the line (or lines) were its own, having advanced `i`, blanked markup in `chars` and
-    added blocks and headings to `doc`."""
+class _TreeReader:
+    """One walk over the CommonMark tokens, keeping the stack of open containers."""
 
     def __init__(self, text: str) -> None:
         text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
         self.text = text
-        self.chars = list(text)
+        self.chars = [" " if ch != "\n" else ch for ch in text]
         self.doc = Document(text=text, masked="")
-        self.lines: list[tuple[int, int]] = []  # (start, end) without the newline
+        self.lines: list[tuple[int, int]] = []
         pos = 0
         for raw in text.split("\n"):
             self.lines.append((pos, pos + len(raw)))
             pos += len(raw) + 1
-        self.n = len(self.lines)
-        self.i = 0
-        self.para: list[int] = []  # line numbers of the paragraph being collected
-        self.para_quoted = False
-        self.current_item: list | None = None  # [start, end, quoted] of the open list item
+        self.line_starts = [s for s, _ in self.lines]
+        self.stack: list[Token] = []
         self.table_no = 0
-        self.prev_kind = ""
+        self.row = -1
+        self.col = -1
+        self._table_cursor = 0
 
-    # ------------------------------------------------------------ helpers
-    def blank(self, start: int, end: int) -> None:
-        chars = self.chars
-        for k in range(start, min(end, len(chars))):
-            if chars[k] != "\n":
-                chars[k] = " "
-
-    def line_text(self, i: int) -> str:
-        s, e = self.lines[i]
-        return "".join(self.chars[s:e])
-
-    def flush_para(self) -> None:
-        if self.para:
-            lines = self.lines
-            s = _first_nonspace(self.chars, lines[self.para[0]][0], lines[self.para[-1]][1])
-            e = _last_nonspace(self.chars, lines[self.para[0]][0], lines[self.para[-1]][1])
-            if s is not None and e is not None:
-                self.doc.blocks.append(Block(PARAGRAPH, s, e + 1, quoted=self.para_quoted))
-        self.para = []
-        self.para_quoted = False
-
-    def flush_item(self) -> None:
-        if self.current_item:
-            s, e, q = self.current_item
-            s2 = _first_nonspace(self.chars, s, e)
-            e2 = _last_nonspace(self.chars, s, e)
-            if s2 is not None and e2 is not None:
-                self.doc.blocks.append(Block(LIST_ITEM, s2, e2 + 1, quoted=bool(q)))
-        self.current_item = None
-
-    def flush(self) -> None:
-        self.flush_para()
-        self.flush_item()
-
-    def _advance(self, kind: str, lines: int = 1) -> bool:
-        """Past the construct just read (`lines` lines of kind `kind`); True for the caller's caller."""
-        self.i += lines
-        self.prev_kind = kind
-        return True
-
-    def heading(self, s: int, e: int, level: int, style: str, line_start: int, body_start: int, quoted: bool) -> None:
-        self.doc.headings.append(HeadingCandidate(s, e, level, style, line_start, body_start))
-        self.doc.blocks.append(Block(HEADING, s, e, quoted=quoted))
-
-    # ------------------------------------------------------------ the pass
     def read(self) -> Document:
-        body_from = self._front_matter()
-        self._comments(body_from)
-        while self.i < self.n and self.lines[self.i][1] <= body_from and body_from:
-            self.i += 1
-        steps = (self._try_fence, self._try_blank, self._try_indented_code, self._try_setext_underline,
-                 self._try_setext_title, self._try_rule, self._try_atx, self._try_table, self._try_bold_heading,
-                 self._try_numbered_heading, self._try_list_item, self._try_continuation, self._try_label)
-        while self.i < self.n:
-            ls, le = self.lines[self.i]
-            line, quoted = self._unquote(ls)
-            if not any(step(line, quoted, ls, le) for step in steps):
-                self._paragraph_line(quoted)
-        self.flush()
-        mask_inline(self.text, self.chars, self.doc)
+        for tok in parser().parse(self.text):
+            if tok.nesting == 1:
+                self._open(tok)
+                self.stack.append(tok)
+            elif tok.nesting == -1:
+                self.stack.pop()
+            elif tok.type == "inline":
+                self._inline(tok)
+            elif tok.type == "front_matter":
+                self.doc.metadata, self.doc.metadata_error = load_front_matter(tok.content)
+            elif tok.type == "html_block" and tok.map:
+                self._html_comments(*self._span(tok.map))
         doc = self.doc
         doc.masked = "".join(self.chars)
         doc.blocks.sort(key=lambda b: b.start)
         doc.headings.sort(key=lambda h: h.title_start)
         return doc
 
-    def _front_matter(self) -> int:
-        """Front matter: metadata, not linted. Returns where the body starts."""
-        m = _FRONT_MATTER.match(self.text)
-        if not m:
-            return 0
-        self.blank(0, m.end())
-        try:
-            data = yaml.safe_load(m.group(1) or "") or {}
-            self.doc.metadata = data if isinstance(data, dict) else {"front_matter": data}
-        except yaml.YAMLError as exc:
-            self.doc.metadata_error = f"front matter is not valid YAML: {str(exc).splitlines()[0]}"
-        return m.end()
+    # ------------------------------------------------------------ containers
+    def _open(self, tok: Token) -> None:
+        if tok.type == "table_open":
+            self.table_no += 1
+            self.row = -1
+        elif tok.type == "tr_open":
+            self.row += 1
+            self.col = -1
+        elif tok.type in ("th_open", "td_open"):
+            self.col += 1
 
-    def _comments(self, body_from: int) -> None:
-        """HTML comments (suppression directives are read from the original text by suppress.py)."""
-        for cm in _HTML_COMMENT.finditer(self.text, body_from):
-            self.doc.comments.append((cm.start(), cm.end()))
-            self.blank(cm.start(), cm.end())
+    def _quoted(self) -> bool:
+        return any(t.type == "blockquote_open" for t in self.stack)
 
-    def _unquote(self, ls: int) -> tuple[str, bool]:
-        """The line with every block-quote marker blanked (nested quotes too), and whether it had one."""
-        line = self.line_text(self.i)
-        quoted = False
-        qm = _QUOTE.match(line)
-        while qm:
-            quoted = True
-            self.blank(ls + qm.start(), ls + qm.end())
-            line = self.line_text(self.i)
-            qm = _QUOTE.match(line)
-        return line, quoted
+    def _span(self, line_map: list[int]) -> tuple[int, int]:
+        first, last = line_map[0], max(line_map[1] - 1, line_map[0])
+        return self.lines[first][0], self.lines[min(last, len(self.lines) - 1)][1]
 
-    def _try_fence(self, line: str, quoted: bool, ls: int, le: int) -> bool:
-        fm = _FENCE.match(line)
-        if not fm:
-            return False
-        self.flush()
-        fence = fm.group(1)
-        j = self.i + 1
-        while j < self.n and not self.line_text(j).strip().startswith(fence[0] * len(fence)):
-            j += 1
-        self.blank(ls, self.lines[min(j, self.n - 1)][1])
-        self.i = j + 1
-        self.prev_kind = "code"
-        return True
+    # ------------------------------------------------------------ inline content
+    def _inline(self, tok: Token) -> None:
+        parent = self.stack[-1] if self.stack else None
+        if parent is None or tok.map is None:
+            return
+        if parent.type == "heading_open":
+            self._heading(tok, parent)
+        elif parent.type in ("th_open", "td_open"):
+            self._cell(tok)
+        elif parent.type == "paragraph_open":
+            self._paragraph(tok)
 
-    def _try_blank(self, line: str, quoted: bool, ls: int, le: int) -> bool:
-        if line.strip():
-            return False
-        self.flush_para()
-        # a blank line ends a list item only if the next line is not indented continuation
-        i = self.i
-        if self.current_item and not (i + 1 < self.n and self.line_text(i + 1).startswith(("  ", "\t"))):
-            self.flush_item()
-        self.i += 1
-        self.prev_kind = "blank" if self.prev_kind != "code" else self.prev_kind
-        return True
+    def _reveal(self, tok: Token, seg: Segment, shift: int = 0) -> None:
+        """Make the segment's prose visible, then blank its inline markup and bare URLs."""
+        text, chars = self.text, self.chars
+        for s, e in seg.spans():
+            chars[s:e] = text[s:e]
+        for s, e, kind in markup_ranges(tok.children or []):
+            a, b = seg.to_source(max(s - shift, 0)), seg.to_source(max(e - shift, 0))
+            self._blank(a, b)
+            if kind == "comment":
+                self.doc.comments.append((a, b))
+        for s, e in seg.spans():
+            for m in _URL.finditer(text, s, e):
+                self._blank(m.start(), m.end())
 
-    def _try_indented_code(self, line: str, quoted: bool, ls: int, le: int) -> bool:
-        """Indented code: after a blank line, not inside a list."""
-        if not ((line.startswith("    ") or line.startswith("\t")) and not self.para and self.current_item is None):
-            return False
-        if self.prev_kind in ("blank", "code", "") and not quoted:
-            self.blank(ls, le)
-            self.i += 1
-            self.prev_kind = "code"
-            return True
-        return False
+    def _blank(self, start: int, end: int) -> None:
+        chars = self.chars
+        for k in range(start, min(end, len(chars))):
+            if chars[k] != "\n":
+                chars[k] = " "
 
-    def _try_setext_underline(self, line: str, quoted: bool, ls: int, le: int) -> bool:
-        """Setext heading: a one-line paragraph followed by === or ---."""
-        if not (self.para and len(self.para) == 1 and _SETEXT.match(line) and not self.current_item):
-            return False
-        ps, pe = self.lines[self.para[0]]
-        s = _first_nonspace(self.chars, ps, pe)
-        e = _last_nonspace(self.chars, ps, pe)
-        level = 1 if line.strip().startswith("=") else 2
-        self.blank(ls, le)
-        if s is not None and e is not None:
-            self.heading(s, e + 1, level, "setext", ps, le, self.para_quoted)
-        self.para = []
-        return self._advance("heading")
+    def _block(self, kind: str, start: int, end: int, **extra: object) -> Block | None:
+        """A block trimmed to its visible text (None when nothing of it is visible)."""
+        chars = self.chars
+        while start < end and chars[start].isspace():
+            start += 1
+        while end > start and chars[end - 1].isspace():
+            end -= 1
+        if end <= start:
+            return None
+        block = Block(kind, start, end, quoted=self._quoted(), **extra)  # type: ignore[arg-type]
+        self.doc.blocks.append(block)
+        return block
 
-    def _try_setext_title(self, line: str, quoted: bool, ls: int, le: int) -> bool:
-        """Setext heading seen from its title line (before label/list rules can claim the line)."""
-        i = self.i
-        if not (not self.para and self.current_item is None and i + 1 < self.n
-                and _SETEXT.match(self.line_text(i + 1)) and not _LIST.match(line)
-                and not _ATX.match(line) and "|" not in line):
-            return False
-        s = _first_nonspace(self.chars, ls, le)
-        e = _last_nonspace(self.chars, ls, le)
-        nls, nle = self.lines[i + 1]
-        level = 1 if self.line_text(i + 1).strip().startswith("=") else 2
-        self.blank(nls, nle)
-        if s is not None and e is not None:
-            self.heading(s, e + 1, level, "setext", ls, nle, quoted)
-        return self._advance("heading", 2)
+    def _heading(self, tok: Token, parent: Token) -> None:
+        first = parent.map[0] if parent.map else tok.map[0]  # type: ignore[index]
+        seg = Segment.locate(tok.content, self.text, self.lines, first)
+        self._reveal(tok, seg)
+        style = "atx" if parent.markup.startswith("#") else "setext"
+        block = self._block(HEADING, seg.to_source(0), seg.to_source(len(tok.content)))
+        if block is None:
+            return
+        line_start, body_start = self._span(parent.map or tok.map)  # type: ignore[arg-type]
+        self.doc.headings.append(HeadingCandidate(block.start, block.end, int(parent.tag[1]), style,
+                                                  line_start, body_start))
 
-    def _try_rule(self, line: str, quoted: bool, ls: int, le: int) -> bool:
-        if not _HR.match(line):
-            return False
-        self.flush()
-        self.blank(ls, le)
-        return self._advance("hr")
+    def _cell(self, tok: Token) -> None:
+        ls, le = self.lines[tok.map[0]]  # type: ignore[index]
+        line = self.text[ls:le]
+        cursor = self._cell_cursor(ls)
+        found = line.find(tok.content, cursor - ls) if tok.content else -1
+        if found < 0:
+            return
+        start = ls + found
+        seg = Segment(tok.content, [0], [start], [len(tok.content)])
+        self._reveal(tok, seg)
+        self._table_cursor = start + len(tok.content)
+        header = self.row == 0
+        block = self._block(TABLE_CELL, start, start + len(tok.content), table=self.table_no, row=self.row,
+                            col=self.col)
+        if header:
+            cells = self.doc.tables.setdefault(self.table_no, [])
+            cells.append(self.text[block.start:block.end].lower() if block else "")
 
-    def _try_atx(self, line: str, quoted: bool, ls: int, le: int) -> bool:
-        am = _ATX.match(line)
-        if not am:
-            return False
-        self.flush()
-        title = am.group(3) or ""
-        hs = ls + len(am.group(1))
-        self.blank(hs, hs + len(am.group(2)))  # the hashes (and closing hashes, below)
-        if title:
-            ts = ls + line.index(title, len(am.group(1)) + len(am.group(2)))
-            te = ts + len(title)
-            self.blank(te, le)
-            self.heading(ts, te, len(am.group(2)), "atx", ls, le, quoted)
-        return self._advance("heading")
+    def _cell_cursor(self, line_start: int) -> int:
+        cursor = self._table_cursor
+        return cursor if self.col > 0 and cursor >= line_start else line_start
 
-    def _try_table(self, line: str, quoted: bool, ls: int, le: int) -> bool:
-        """Tables: a header row followed by a separator row."""
-        i = self.i
-        if not ("|" in line and i + 1 < self.n and _TABLE_SEP.match(self.line_text(i + 1))):
-            return False
-        self.flush()
-        self.table_no += 1
-        chars, doc, table_no = self.chars, self.doc, self.table_no
-        header = _table_cells(chars, ls, le)
-        doc.tables[table_no] = ["".join(chars[s:e]).strip().lower() for s, e in header]
-        for c, (s, e) in enumerate(header):
-            doc.blocks.append(Block(TABLE_CELL, s, e, quoted, table_no, 0, c))
-        _blank_pipes(chars, ls, le)
-        self.blank(*self.lines[i + 1])
-        j = i + 2
-        row = 1
-        while j < self.n and "|" in self.line_text(j) and self.line_text(j).strip():
-            rs, re_ = self.lines[j]
-            for c, (s, e) in enumerate(_table_cells(chars, rs, re_)):
-                doc.blocks.append(Block(TABLE_CELL, s, e, quoted, table_no, row, c))
-            _blank_pipes(chars, rs, re_)
-            j += 1
-            row += 1
-        self.i = j
-        self.prev_kind = "table"
-        return True
+    def _paragraph(self, tok: Token) -> None:
+        item = self.stack[-2] if len(self.stack) >= 2 and self.stack[-2].type == "list_item_open" else None
+        task = _task_state(tok) if item is not None and "task-list-item" in str(item.attrs.get("class", "")) else None
+        seg = Segment.locate(tok.content, self.text, self.lines, tok.map[0])  # type: ignore[index]
+        shift = _TASK_MARK if task else 0
+        self._reveal(tok, seg, shift)
+        kind = LIST_ITEM if item is not None else PARAGRAPH
+        ordered = sum(1 for t in self.stack if t.type == "ordered_list_open")
+        first_in_item = item is not None and self.stack[-2] is item and _first_child(item, tok)
+        weak = weak_headings(tok.content, _shifted(tok.children or [], shift), in_item=item is not None,
+                             ordered_depth=ordered if first_in_item else 0)
+        cuts = [w.title[0] for w in weak] + [len(tok.content)]
+        if weak and cuts[0] > 0:
+            self._block(kind, seg.to_source(0), seg.to_source(cuts[0]), task=task)
+        if not weak:
+            self._block(kind, seg.to_source(0), seg.to_source(len(tok.content)), task=task)
+        for w, body_end in zip(weak, cuts[1:]):
+            title = self._block(HEADING, seg.to_source(w.title[0]), seg.to_source(w.title[1]))
+            if title is None:
+                continue
+            line = self.lines[self._line_index(title.start)]
+            body = seg.to_source(min(w.body, body_end))
+            self.doc.headings.append(HeadingCandidate(title.start, title.end, w.level, w.style, line[0], body))
+            self._block(kind, body, seg.to_source(body_end), task=task, after_title=title.start)
 
-    def _try_bold_heading(self, line: str, quoted: bool, ls: int, le: int) -> bool:
-        """Bold pseudo-heading: **Impact:** text  /  **Root cause**."""
-        bm = _BOLD_HEADING.match(line)
-        if not (bm and (bm.group(3) or bm.group(4) or not line[bm.end():].strip())):
-            return False
-        self.flush()
-        title = bm.group(2)
-        ts = ls + line.index(title)
-        te = ts + len(title.rstrip())
-        self.blank(ls, ls + bm.end())
-        self.chars[ts:te] = list(self.text[ts:te])
-        _inline_heading(self.doc, self.chars, "bold", ts, te, ls, ls + bm.end(), le, quoted)
-        return self._advance("heading")
+    def _line_index(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset) - 1
 
-    def _try_numbered_heading(self, line: str, quoted: bool, ls: int, le: int) -> bool:
-        """Weak numbered heading; if the section detector rejects it, it is a list item."""
-        nm = _NUMBERED_HEADING.match(line)
-        if not (nm and not self.para and _looks_like_title(nm.group(2))):
-            return False
-        self.flush_item()
-        title = nm.group(2)
-        ts = ls + line.index(title, nm.start(2))
-        te = ts + len(title.rstrip(" :"))
-        depth = nm.group(1).strip(".").count(".") + 1
-        self.blank(ls, ts)
-        self.blank(te, le)
-        self.heading(ts, te, min(depth + 1, 6), "numbered", ls, le, quoted)
-        return self._advance("heading")
-
-    def _try_list_item(self, line: str, quoted: bool, ls: int, le: int) -> bool:
-        lm = _LIST.match(line)
-        if not lm:
-            return False
-        self.flush()
-        self.blank(ls + lm.start(2), ls + lm.end(2))
-        self.current_item = [ls + lm.end(), le, quoted]
-        return self._advance("list")
-
-    def _try_continuation(self, line: str, quoted: bool, ls: int, le: int) -> bool:
-        """Continuation of the open list item (indented, or lazy continuation)."""
-        if self.current_item is not None and (line.startswith((" ", "\t")) or not self.para):
-            if line.startswith((" ", "\t")) or self.prev_kind == "list":
-                self.current_item[1] = le
-                self.i += 1
-                return True
-        return False
-
-    def _try_label(self, line: str, quoted: bool, ls: int, le: int) -> bool:
-        """Plain-text label line: "Timeline:" or "Root cause: the disk filled"."""
-        lab = _LABEL.match(line)
-        if not (lab and not self.para and len(lab.group(1).split()) <= 5):
-            return False
-        self.flush_item()
-        title = lab.group(1)
-        ts = ls + line.index(title)
-        te = ts + len(title)
-        self.blank(te, te + 1)  # the colon
-        _inline_heading(self.doc, self.chars, "label", ts, te, ls, ls + lab.end(), le, quoted)
-        return self._advance("heading")
-
-    def _paragraph_line(self, quoted: bool) -> None:
-        self.flush_item()
-        if self.para and quoted != self.para_quoted:
-            self.flush_para()
-        self.para.append(self.i)
-        self.para_quoted = self.para_quoted or quoted
-        self.prev_kind = "para"
-        self.i += 1
+    def _html_comments(self, start: int, end: int) -> None:
+        """HTML comments in an HTML block (suppression directives are read from them)."""
+        text = self.text
+        pos = text.find("<!--", start, end)
+        while pos >= 0:
+            close = text.find("-->", pos + 4, end)
+            stop = close + 3 if close >= 0 else end
+            self.doc.comments.append((pos, stop))
+            if close < 0:
+                break
+            pos = text.find("<!--", stop, end)
 
 
-def _inline_heading(doc: Document, chars: list[str], style: str, ts: int, te: int, line_start: int,
-                    rest_start: int, line_end: int, quoted: bool) -> None:
-    """A weak heading whose body may start on the same line (`**Impact:** 30% of users ...`)."""
-    doc.headings.append(HeadingCandidate(ts, te, 7, style, line_start, rest_start))
-    doc.blocks.append(Block(HEADING, ts, te, quoted=quoted))
-    s = _first_nonspace(chars, rest_start, line_end)
-    e = _last_nonspace(chars, rest_start, line_end)
-    if s is not None and e is not None:
-        doc.blocks.append(Block(PARAGRAPH, s, e + 1, quoted=quoted))
+def _task_state(tok: Token) -> str | None:
+    first = (tok.children or [None])[0]
+    if first is None or first.type != "html_inline" or "checkbox" not in first.content:
+        return None
+    return "done" if "checked" in first.content else "open"
 
 
-def _looks_like_title(title: str) -> bool:
-    t = title.strip()
-    if not t or t.endswith((".", ";", ",")) or len(t.split()) > 7:
-        return False
-    return t[0].isupper() or t[0].isdigit()
+def _shifted(children: list[Token], shift: int) -> list[Token]:
+    if not shift:
+        return children
+    out = []
+    for t in children:
+        if t.meta.get("pos"):
+            t = t.copy()
+            s, e = t.meta["pos"]
+            t.meta = {**t.meta, "pos": (s - shift, e - shift)}
+        out.append(t)
+    return out
+
+
+def _first_child(item: Token, tok: Token) -> bool:
+    return bool(item.map and tok.map and tok.map[0] == item.map[0])

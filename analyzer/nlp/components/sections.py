@@ -50,6 +50,8 @@ class SectionDetector:
                 match = self.classifier.classify(title, lemmas)
                 if match is None and not cand.strong:
                     continue
+                if cand.style == "list_label" and _inside_mapped_section(accepted):
+                    continue  # `- **Detection**: add an alert` under Action items is an action item
                 accepted.append(
                     AcceptedHeading(
                         cand.title_start,
@@ -69,6 +71,15 @@ class SectionDetector:
             doc._.pm_offset + len(doc.text),
         )
         return doc
+
+
+def _inside_mapped_section(accepted: list[AcceptedHeading]) -> bool:
+    """Bold list labels are sections of their own only in a list of labels or under a heading
+    that is not a canonical section (a title); under a mapped heading they are its items."""
+    if not accepted:
+        return False
+    last = accepted[-1]
+    return last.style != "list_label" and last.category is not None
 
 
 @Language.factory("pmlint_sections", assigns=["doc._.sections", "doc._.pm_headings"], requires=["token.lemma"])

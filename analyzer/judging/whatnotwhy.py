@@ -1,0 +1,82 @@
+"""What-not-why only where it belongs, named after the problem, explained in a reviewer's words.
+
+- A sentence only the classifier flags is `action.what-not-why` (PM201) with `source: classifier`;
+  its old name `action.classifier` (PM210) still selects it in `--disable` and suppressions.
+- What-not-why findings stand only on action items (`Report.actions`) and on the statements of a
+  conclusion (a lessons-learned section), never on narrative, timelines or past-tense remediation.
+- A systemic fix (a gate, an automated check, a safer default, an alert with a threshold, a
+  redesign) is not what-not-why, however the model scored it.
+- The explanation says what the item does and what it lacks, never model internals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from analyzer.judging.actions import COMMITS, PAST_PROSE, PAST_START
+
+WHAT_NOT_WHY = "PM201"
+CLASSIFIER_ALIAS = "PM210"  # action.classifier: the old name of classifier-only what-not-why findings
+CONCLUSIONS = ("lessons_learned",)
+PRESCRIBES = re.compile(r"\b(?:should|must|need to|needs to|have to|has to|ought to|let's|make sure|always|never)\b|^(?:we|teams?)\s+\w+\s+(?:more|better)\b", re.I)
+SYSTEMIC = re.compile(
+    r"\b(?:automat\w*|alert\w*|monitor\w*|gate\w*|validat\w*|guardrail\w*|canary|staged|enforc\w*|block\w*|reject\w*|"
+    r"lint\w*|policy|policies|default\w*|threshold\w*|redesign\w*|re-architect\w*|circuit breaker|rate limit\w*|"
+    r"quota\w*|check\w*|test\w*|prevent\w*|detect\w*|dashboards?|slo\w*|so that|every|all future|any future|"
+    r"runbook automation|self-heal\w*|idempotent|rollback automatically|automatic\w*|wait for|waits for|"
+    r"only (?:when|if|after)|require\w*|refus\w*|markers?|fail\w* closed|fail the build|make \w+ impossible|"
+    r"alarm\w*|telemetry|gradual\w*|isolat\w*|blast radius|tooling|dedicated|separate\w*|partition\w*|"
+    r"trusted publish\w*|config(?:uration)? option|safeguard\w*|safety check\w*)\b", re.I)
+
+
+def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
+    """The hits with what-not-why findings renamed, placed and explained; other hits unchanged."""
+    actions = [(a.start, a.end) for a in ctx.actions if a.status != "done"]  # done: past-tense remediation
+    out = []
+    for h in hits:
+        if h.code == CLASSIFIER_ALIAS:
+            if WHAT_NOT_WHY not in enabled:
+                continue
+            h = replace(h, code=WHAT_NOT_WHY, source="classifier")
+        if h.code != WHAT_NOT_WHY:
+            out.append(h)
+            continue
+        on_item = any(s < h.end and h.start < e for s, e in actions)
+        text = ctx.text[h.start:h.end]
+        if text.rstrip().endswith("?") or _past(text):
+            continue
+        if not on_item and not _conclusion(h, ctx, text):
+            continue
+        if h.source == "classifier" and SYSTEMIC.search(text):
+            continue
+        out.append(replace(h, explanation=_explain(text, h.source)))
+    return out
+
+
+def _conclusion(hit: Any, ctx: Any, text: str) -> bool:
+    """A conclusion's own statement of what to do: in a lessons-learned section, and prescriptive
+    ("we should ...", "we will ...", an imperative); an observation is not a fix to judge."""
+    return ctx.category_at(hit.start) in CONCLUSIONS and bool(PRESCRIBES.search(text) or COMMITS.search(text))
+
+
+def _past(text: str) -> bool:
+    """Past-tense remediation or narrative ("Ran a backfill", "All new writes go to the new table"
+    is a present-tense state, left to the item's status), never an action item to judge."""
+    sentence = " ".join(text.split()).lstrip("-*• ")
+    if PAST_START.match(sentence) or PAST_PROSE.search(sentence) or STATUS_UPDATE.search(sentence):
+        return True
+    return bool(re.search(r"\b(?:was|were|had)\b", sentence, re.I)) and not COMMITS.search(sentence)
+
+
+STATUS_UPDATE = re.compile(r"\b(?:provide (?:another|an|a further|more) (?:status )?update|more detailed analysis|"
+                           r"status update|will be updated)\b", re.I)
+
+
+def _explain(text: str, source: str) -> str:
+    words = " ".join(text.split()).strip(" -*•").split()
+    gist = " ".join(words[:10]) + ("…" if len(words) > 10 else "")
+    agree = "; the what-not-why classifier agrees" if source == "both" else ""
+    return (f"fixes this instance (\"{gist}\"); no mechanism such as a gate, an automated check, a safer default "
+            f"or an alert stops the next one{agree}")

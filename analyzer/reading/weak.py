@@ -1,0 +1,111 @@
+"""Weak heading forms, found on the parse tree: a paragraph (or list item) that opens with a title.
+
+- bold pseudo-headings: `**Impact:** 30% of users ...`, `**Root cause**` alone on its line;
+- bold list labels: `- **Impact**: text` (style `list_label`);
+- numbered headings: `3.1 Five whys`, `IV. Timeline`, and one-line titles of ordered items `2. Impact`;
+- question headings: `What happened?` alone in its paragraph;
+- label lines: `Timeline:` or `Root cause: the disk filled`, at the start of a paragraph or after
+  another label line (plain-text e-mail drafts).
+
+Weak headings count only when the section detector maps their title to a canonical section;
+otherwise the text is ordinary text again. All positions here are in inline-content coordinates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+_NUMBERED = re.compile(r"((?:\d{1,2}\.)+\d{0,2}|\d{1,2}\)|[IVX]{1,4}\.)[ \t]+(\S[^\n]{1,69})")
+_LABEL = re.compile(r"([A-Z][A-Za-z0-9'&/ ()-]{1,48}?)[ \t]*:(?:[ \t]+|$)")
+_MAX_BOLD_TITLE = 60
+_MAX_QUESTION_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Weak:
+    style: str
+    level: int
+    title: tuple[int, int]
+    body: int  # where the text under the title starts (content offset)
+
+
+def weak_headings(content: str, children: list[Token], *, in_item: bool, ordered_depth: int) -> list[Weak]:
+    """The weak headings that open this block (several only for label lines)."""
+    bold = _bold(content, children, in_item)
+    if bold:
+        return [bold]
+    if in_item:
+        return _ordered_title(content, ordered_depth)
+    first = content.split("\n", 1)[0]
+    m = _NUMBERED.fullmatch(first.rstrip())
+    if m and looks_like_title(m.group(2)):
+        title = m.group(2).rstrip(" :")
+        depth = m.group(1).strip(".").count(".") + 1
+        return [Weak("numbered", min(depth + 1, 6), (m.start(2), m.start(2) + len(title)), len(first))]
+    if _is_question(content):
+        return [Weak("question", 7, (0, len(content.rstrip())), len(content))]
+    return _labels(content)
+
+
+def _bold(content: str, children: list[Token], in_item: bool) -> Weak | None:
+    opener = next((t for t in children if t.type == "strong_open" and t.meta.get("pos")), None)
+    if opener is None:
+        return None
+    s = opener.meta["pos"][0]  # the second asterisk of the pair
+    if content[: max(s - 1, 0)].strip():
+        return None
+    closer = next((t for t in children if t.type == "strong_close" and t.meta.get("pos", (-1,))[0] > s), None)
+    if closer is None:
+        return None
+    c = closer.meta["pos"][0]
+    inner = content[s + 1 : c]
+    title = inner.strip().rstrip(":").rstrip()
+    if "\n" in inner or not 2 <= len(title) <= _MAX_BOLD_TITLE:
+        return None
+    after = content[c + 2 :]
+    colon = inner.rstrip().endswith(":") or after.lstrip(" \t").startswith(":")
+    alone = not after.split("\n", 1)[0].strip()
+    if not (colon or alone):
+        return None
+    ts = s + 1 + (len(inner) - len(inner.lstrip()))
+    body = c + 2 + (len(after) - len(after.lstrip(" \t:")) if colon else 0)
+    return Weak("list_label" if in_item else "bold", 7, (ts, ts + len(title)), body)
+
+
+def _ordered_title(content: str, ordered_depth: int) -> list[Weak]:
+    """`2. Impact` on its own line in an ordered list: a numbered heading if the detector maps it."""
+    if not ordered_depth:
+        return []
+    first = content.split("\n", 1)[0].rstrip()
+    if not (first and len(first) <= 70 and looks_like_title(first)):
+        return []
+    title = first.rstrip(" :")
+    return [Weak("numbered", min(ordered_depth + 1, 6), (0, len(title)), len(first))]
+
+
+def _is_question(content: str) -> bool:
+    text = content.strip()
+    return ("\n" not in text and text.endswith("?") and text[:1].isupper()
+            and len(text.split()) <= _MAX_QUESTION_WORDS)
+
+
+def _labels(content: str) -> list[Weak]:
+    out: list[Weak] = []
+    pos = 0
+    for line in content.split("\n"):
+        m = _LABEL.match(line)
+        if not (m and len(m.group(1).split()) <= 5):
+            break
+        out.append(Weak("label", 7, (pos + m.start(1), pos + m.end(1)), pos + m.end()))
+        pos += len(line) + 1
+    return out
+
+
+def looks_like_title(title: str) -> bool:
+    t = title.strip()
+    if not t or t.endswith((".", ";", ",")) or len(t.split()) > 7:
+        return False
+    return t[0].isupper() or t[0].isdigit()
