@@ -354,7 +354,7 @@ def test_cluster_and_similar_pick_the_format_from_the_out_extension(archive: Pat
     draft.write_text("# Draft\n\n## Root cause\n\nThe TLS certificate expired; renewal was manual.\n", encoding="utf-8")
     out = tmp_path / "like.json"
     assert run(["similar", str(draft), "--archive", str(archive), "--store", store, "--out", str(out)]) == ExitStatus.OK
-    assert isinstance(json.loads(out.read_text(encoding="utf-8")), list)
+    assert isinstance(json.loads(out.read_text(encoding="utf-8"))["similar"], list)  # {"draft", "similar"} (README)
     capsys.readouterr()
     assert run(["cluster", str(archive), "--store", store, "--out", str(tmp_path / "causes.xlsx")]) == ExitStatus.USAGE
     assert "pass --format" in capsys.readouterr().err
