@@ -56,6 +56,7 @@ def test_the_entity_recogniser_is_loaded_but_not_run_on_every_doc(analyzer):
 @pytest.mark.parametrize("sentence", [
     "Toon changed the description 2 years ago",
     "@test-infra-oncall there's something broken.",
+    "[7:22 AM] the scheduler seems to have gone down again, looks like it's the CRDs",
     "| 10:45 | 503 | 12% |",
     "Page 2 of 5",
     "Root cause analysis",

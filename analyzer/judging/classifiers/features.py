@@ -133,6 +133,9 @@ _TRACKER_CHROME = re.compile(
 )
 
 
+_CHAT_STAMP = re.compile(r"\s*\[\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?\]")
+
+
 def is_debris(sent: Span) -> bool:
     """Machine text rather than a person's sentence: mostly numbers, paths or punctuation (log
     lines, table debris) or issue-tracker activity."""
@@ -149,8 +152,8 @@ def is_prose(sent: Span) -> bool:
     if is_debris(sent):
         return False
     tokens = [t for t in sent if not t.is_space]
-    if tokens[0].text.startswith("@"):
-        return False  # a chat line addressed to someone: rules still read it, the classifier alone does not
+    if tokens[0].text.startswith("@") or _CHAT_STAMP.match(sent.text):
+        return False  # a chat line (addressed to someone, or a transcript's "[7:22 AM]"): rules still read it
     return sum(1 for t in tokens if t.is_alpha) >= 5 and any(t.pos_ in ("VERB", "AUX") for t in tokens)
 
 
