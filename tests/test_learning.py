@@ -186,6 +186,10 @@ def test_pmlint_learn_on_a_small_archive(tmp_path):
     assert (s["incidents"], s["near_misses"]) == (2, 1)
     assert s["cost_usd_total"] == 4000.0
     assert (s["median_ttd_minutes"], s["median_ttr_minutes"]) == (12.0, 60.0)
+    # the document's checkboxes, then the tracker (newer) for the tickets it knows
+    by_ticket = {a["ticket"]: a for a in report["actions"]}
+    assert s["actions"] == 2 and by_ticket["OPS-1"]["status"] == "done" and by_ticket["OPS-1"]["done_on"] == "2024-03-05"
+    assert by_ticket["OPS-2"]["status"] == "open" and not by_ticket["OPS-2"]["overdue"]
     assert report["per_quarter"] == {"2024-Q1": {"incidents": 1}, "2024-Q2": {"incidents": 1, "near_misses": 1}}
     md = tmp_path / "learn.md"
     assert run(["learn", str(root), "--today", "2024-06-15", "--out", str(md), "--store", str(tmp_path / "store.sqlite"),
