@@ -17,6 +17,7 @@ from analyzer.judging.actions import find_action_items
 from analyzer.judging.profile import is_ai_incident
 from analyzer.judging.whatnotwhy import place as place_what_not_why
 from analyzer.judging.checks import DOCUMENT_CHECKS, Context, Hit, covered
+from analyzer.judging.followup import FOLLOWUP_CHECKS
 from analyzer.judging.rules.component import RuleHit
 from analyzer.config import Config, load_config
 from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, Block, Document
@@ -201,7 +202,7 @@ class Analyzer:
                         explanation=_explain(h), at_most=Severity.SUGGESTION if h.debris else None)
                 )
         for rule in self.enabled:
-            check = DOCUMENT_CHECKS.get(rule.kind)
+            check = DOCUMENT_CHECKS.get(rule.kind) or FOLLOWUP_CHECKS.get(rule.kind)
             if check is not None:
                 hits.extend(check(rule, ctx))
         for clf in self.classifiers:

@@ -217,7 +217,7 @@ def test_near_miss_detection(meta, text, expected):
 
 
 def test_time_to_detect_and_resolve_from_the_timeline():
-    from analyzer.archive.learning.timeline import ttd_ttr
+    from analyzer.judging.timeline import ttd_ttr
 
     text = ("## Timeline (UTC)\n"
             "- 2024-03-01 13:50 deploy of v2.3 started\n"

@@ -15,7 +15,7 @@ from analyzer.archive.learning.cost import stated_cost
 from analyzer.archive.learning.recurrence import Incident
 from analyzer.archive.learning.report import build
 from analyzer.archive.learning.state import from_record, with_tracker
-from analyzer.archive.learning.timeline import ttd_ttr
+from analyzer.judging.timeline import ttd_ttr
 from analyzer.archive.learning.tracker import TrackerItem, read_tracker
 from analyzer.archive.scoring import score_archive
 from analyzer.config import Config, load_config

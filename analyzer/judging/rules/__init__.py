@@ -38,6 +38,9 @@ KINDS: dict[str, set[str]] = {
     "restatement": {"patterns"},
     "classifier": {"model", "threshold", "label"},
     "directive": set(),
+    "action_contract": {"severities", "require"},
+    "quantified_section": {"section", "numbers"},
+    "timeline_order": {"check"},
 }
 SENTENCE_KINDS = {"phrase", "agent"}
 # a phrase pattern is a string or {pattern, suggestion?, subject?}; `subject: person` accepts the

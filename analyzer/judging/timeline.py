@@ -1,4 +1,4 @@
-"""Time to detect and time to resolve, from a post-mortem's timeline lines.
+"""Timeline lines of a post-mortem: their times, and time to detect and time to resolve.
 
 A timeline line starts with a time (`14:02`, `2024-03-01 14:02`, `**14:02 UTC**`, a table row
 `| 14:02 | ...`). The incident starts at the first line that says it started (or at the first
