@@ -16,6 +16,7 @@ from typing import TextIO
 from analyzer.cli.common import _common, config_from_args, exit_for
 from analyzer.errors import InputError
 from analyzer.findings import ExitStatus
+from analyzer.output.safe import json_safe, text_safe
 
 BACKENDS = ("loky", "threading", "dask", "ray")
 
@@ -137,7 +138,7 @@ def cmd_cluster(args: argparse.Namespace) -> ExitStatus:
 
     config = _archive_config(args, args.dir)
     result = cluster_archive(args.dir, config=config, store=args.store, seed=args.seed, k=args.k, jobs=args.jobs)
-    text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n" if args.format == "json" else result.to_markdown()
+    text = json_safe(json.dumps(result.to_dict(), indent=2, ensure_ascii=False)) + "\n" if args.format == "json" else result.to_markdown()
     _emit(text, args.out)
     if not args.quiet:
         _log(f"pmlint: {result.n_documents} document(s) in {len(result.clusters)} cluster(s)"
@@ -155,7 +156,7 @@ def cmd_similar(args: argparse.Namespace) -> ExitStatus:
     text = read_document(args.file, config["max_file_mb"]) if args.file != "-" else _stdin(config["max_file_mb"])
     neighbours = similar(text, root=args.archive, config=config, store=args.store, k=args.k)
     if args.format == "json":
-        out = json.dumps([n.to_dict() for n in neighbours], indent=2, ensure_ascii=False) + "\n"
+        out = json_safe(json.dumps([n.to_dict() for n in neighbours], indent=2, ensure_ascii=False)) + "\n"
     elif args.format == "markdown":
         lines = [f"# Past incidents like {args.file}", "", "| similarity | incident | shared cause phrases |", "| ---: | --- | --- |"]
         lines += [f"| {n.score:.2f} | {n.title} (`{n.path}`) | {', '.join(n.shared_phrases)} |" for n in neighbours]
@@ -174,6 +175,7 @@ def _stdin(max_mb: float) -> str:
 
 
 def _emit(text: str, out: str | None) -> None:
+    text = text_safe(text)
     if out:
         Path(out).write_text(text, encoding="utf-8")
     else:

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import re
 
-import yaml
-
 from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL, Block, Document, HeadingCandidate
+from analyzer.reading.frontmatter import load_front_matter
 from analyzer.reading.inline import mask_inline
 from analyzer.reading.spans import _blank_pipes, _first_nonspace, _last_nonspace, _table_cells
 
@@ -137,11 +136,7 @@ class _BlockReader:
         if not m:
             return 0
         self.blank(0, m.end())
-        try:
-            data = yaml.safe_load(m.group(1) or "") or {}
-            self.doc.metadata = data if isinstance(data, dict) else {"front_matter": data}
-        except yaml.YAMLError as exc:
-            self.doc.metadata_error = f"front matter is not valid YAML: {str(exc).splitlines()[0]}"
+        self.doc.metadata, self.doc.metadata_error = load_front_matter(m.group(1) or "")
         return m.end()
 
     def _comments(self, body_from: int) -> None:

@@ -22,12 +22,11 @@ so a classifier-only flag needs more evidence than the balanced training data su
 
 from __future__ import annotations
 
+import bisect
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
-
-from spacy.tokens import Doc
 
 from analyzer.errors import ModelIntegrityError
 
@@ -56,7 +55,9 @@ class ClassifierCombiner:
     def __init__(self, confirm: dict[str, float]) -> None:
         self.confirm = confirm  # the models' own decision thresholds (from their manifests)
 
-    def combine(self, hits: list[Any], docs: Sequence[Doc], ctx: Any, config: Any) -> list[Any]:
+    def combine(self, hits: list[Any], chunks: Sequence[tuple[int, dict[str, list[Any]]]], ctx: Any, config: Any) -> list[Any]:
+        """`chunks` holds `(offset, classifier_scores)` for each processed chunk of the document.
+        The rule hits a sentence holds are found by bisecting them by start: O(log n) a sentence."""
         from analyzer.judging.checks import Hit
 
         settings = config["classifiers"]
@@ -64,14 +65,18 @@ class ClassifierCombiner:
         prior = {"blame": prior_shift(settings["blame_training_rate"], settings["blame_base_rate"])}
         spec = {"blame": (BLAME_RULES, "PM110"), "actions": (ACTION_RULES, "PM210")}
         out = list(hits)
-        for doc in docs:
-            offset = doc._.pm_offset
-            for task, scores in (doc._.classifier_scores or {}).items():
+        by_start = {task: sorted((h.start, i) for i, h in enumerate(out) if h.code in codes)
+                    for task, (codes, _) in spec.items()}
+        for offset, chunk_scores in chunks:
+            for task, scores in (chunk_scores or {}).items():
                 rule_codes, code = spec[task]
                 threshold = thresholds[task]
+                starts = by_start[task]
                 for sc in scores:
                     start, end = sc.start + offset, sc.end + offset
-                    inside = [i for i, h in enumerate(out) if h.code in rule_codes and start <= h.start < end]
+                    lo = bisect.bisect_left(starts, (start, -1))
+                    hi = bisect.bisect_left(starts, (end, -1))
+                    inside = sorted(i for _, i in starts[lo:hi])
                     cues = "; ".join(sc.cues)
                     if inside:
                         for i in inside:
