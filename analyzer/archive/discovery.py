@@ -40,15 +40,21 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z", re.IGNORECASE)
 
 
-def discover(root: str | Path, include: Sequence[str], exclude: Sequence[str] = ()) -> tuple[list[Path], int]:
+def discover(root: str | Path, include: Sequence[str], exclude: Sequence[str] = (),
+             unreadable: list[tuple[str, str]] | None = None) -> tuple[list[Path], int]:
     """(the files under `root` selected by the globs, sorted; how many other files were seen).
-    Directories an exclude glob matches are not descended into."""
+    Directories an exclude glob matches are not descended into. Folders that cannot be listed
+    are appended to `unreadable` as (path, reason), never skipped without a word."""
     root = Path(root)
     inc = [_glob_regex(p) for p in include]
     exc = [_glob_regex(p) for p in exclude]
     selected: list[Path] = []
     skipped = 0
-    for folder, dirs, names in os.walk(root):
+    def failed(exc: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((str(exc.filename or root), f"cannot read this folder: {exc.strerror or exc}"))
+
+    for folder, dirs, names in os.walk(root, onerror=failed):
         rel_folder = Path(folder).relative_to(root).as_posix()
         prefix = "" if rel_folder == "." else rel_folder + "/"
         dirs[:] = sorted(d for d in dirs if not any(r.match(prefix + d) or r.match(prefix + d + "/") for r in exc))

@@ -46,7 +46,10 @@ def load_base(base_model: str, exclude: tuple[str, ...] = ()) -> Language:
                 f"the spaCy pipeline {base_model!r} (config key 'base_model') is not installed; "
                 f"install it with: pip install {pip}"
             ) from None
-        raise
+        raise ModelNotFound(f"the spaCy pipeline {base_model!r} (config key 'base_model') cannot be loaded: {exc}") from None
+    except (ValueError, KeyError, ImportError) as exc:  # a folder that is not a pipeline, a broken config.cfg
+        raise ModelNotFound(f"the spaCy pipeline {base_model!r} (config key 'base_model') cannot be loaded: "
+                            f"{type(exc).__name__}: {exc}") from None
 
 
 def _register_common_words(nlp: Language) -> None:

@@ -28,7 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
-from analyzer.errors import ModelIntegrityError
+from analyzer.errors import ConfigError, ModelIntegrityError
 
 BLAME_RULES = {"PM101", "PM102", "PM103", "PM104", "PM105", "PM106"}
 ACTION_RULES = {"PM201"}
@@ -112,7 +112,14 @@ def load_classifiers(config: Any, nlp: Any) -> list[ClassifierCombiner]:
     from analyzer.judging.classifiers import component  # noqa: F401  (registers pmlint_classifiers)
     from analyzer.judging.classifiers.models import default_models_dir
 
-    models_dir = settings["models_dir"] or default_models_dir()
+    configured = settings["models_dir"]
+    if configured and not Path(configured).is_dir():
+        raise ConfigError(f"classifiers.models_dir: {configured!r} is not a folder (set it to a folder made by "
+                          "`pmlint train`, or to null for the shipped models)")
+    if configured and not all((Path(configured) / t / "meta.yaml").is_file() for t in ("blame", "actions")):
+        raise ConfigError(f"classifiers.models_dir: {configured!r} holds no trained models (blame/meta.yaml and "
+                          "actions/meta.yaml); run `pmlint train --out` there or set it to null")
+    models_dir = configured or default_models_dir()
     if models_dir is None or not all((Path(models_dir) / t / "meta.yaml").is_file() for t in ("blame", "actions")):
         print("pmlint: no trained classifiers found (run `pmlint train`); using rules only", file=sys.stderr)
         return []
