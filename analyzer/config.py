@@ -199,6 +199,9 @@ def _validate(data: dict[str, Any], source: str) -> None:
             fail(f"'score.{key}' must be a non-negative number")
     if not isinstance(data["max_file_mb"], (int, float)) or data["max_file_mb"] <= 0:
         fail("'max_file_mb' must be a positive number")
+    for key in ("max_upload_mb", "analysis_timeout_s"):
+        if data["app"][key] <= 0:
+            fail(f"'app.{key}' must be a positive number")
 
 
 def find_project_config(start: Path) -> Path | None:

@@ -20,6 +20,7 @@ from analyzer.findings import ExitStatus
 from analyzer.judging.classifiers.models import default_models_dir, load_model, sha256_file
 from analyzer.reading.inputs import decode, expand, read_draft, read_limited
 
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 DRAFT = "# Incident\n\n## Summary\nThe cache expired early because its TTL was set in seconds.\n"
 MODELS = default_models_dir()
 
@@ -234,3 +235,91 @@ def test_damaged_store_row_is_reanalysed_and_fifo_is_a_row(tmp_path):
     second = score_archive(archive, config=config, jobs=1)
     assert second.analysed == 1 and second.reused == 2
     assert [bool(r["error"]) for r in second.rows] == [bool(r["error"]) for r in first.rows]
+
+
+# ------------------------------------------------------------------ the app
+
+@pytest.mark.parametrize("name", ["bad\x00name", "x" * 5000, "a/" * 3000])
+def test_odd_archive_folder_names_get_a_message(tmp_path, name):
+    from analyzer.app.render import resolve_archive_dir
+
+    with pytest.raises(InputError):
+        resolve_archive_dir(name, tmp_path.resolve())
+
+
+def test_symlinked_file_outside_the_root_is_not_read(tmp_path):
+    from analyzer.archive.scoring import score_archive
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("# Secret title\n\nBob caused it by human error.\n", encoding="utf-8")
+    root = tmp_path / "root"
+    (root / "archive" / "deep").mkdir(parents=True)
+    (root / "archive" / "ok.md").write_text(DRAFT, encoding="utf-8")
+    (root / "archive" / "deep" / "link.md").symlink_to(outside / "secret.md")
+    (root / "archive" / "deep" / "hop").symlink_to(outside)
+    config = load_config(overrides={"classifiers": {"enabled": False}, "archive": {"confine": str(root)}})
+    result = score_archive(root / "archive", config=config, jobs=1, store=tmp_path / "store.sqlite")
+    rows = {r["path"].rsplit("archive/", 1)[-1]: r for r in result.rows}
+    assert rows["ok.md"]["error"] is None
+    assert "outside" in rows["deep/link.md"]["error"] and rows["deep/link.md"]["title"] != "Secret title"
+    assert all("Secret" not in str(r.get("title")) for r in result.rows)
+
+
+def test_upload_limits_agree_in_unit():
+    from analyzer.app.render import read_upload, streamlit_upload_mb
+
+    assert streamlit_upload_mb(5) * 1_000_000 >= 5 * 1024 * 1024  # Streamlit never refuses what pmlint accepts
+    text = read_upload("big.md", b"a " * int(4.9 * 1024 * 1024 / 2), 5)
+    assert len(text) > 5_000_000
+
+
+def test_analysis_time_limit_gives_a_message(monkeypatch):
+    import threading
+
+    from analyzer.app import state
+
+    release = threading.Event()
+
+    class Slow:
+        def analyze(self, text, path=None):
+            release.wait(10)
+            return None
+
+    monkeypatch.setattr(state, "get_analyzer", lambda fingerprint, config: Slow())
+    config = load_config(overrides={"app": {"analysis_timeout_s": 0.2}})
+    try:
+        with pytest.raises(InputError, match="analysis_timeout_s"):
+            state.analyze_text.__wrapped__("slow draft", "d.md", "fp", config)
+    finally:
+        release.set()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX re-parenting")
+def test_worker_exits_when_its_parent_is_killed(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    pidfile = tmp_path / "child.pid"
+    child = (f"import sys, time; sys.path.insert(0, {str(ROOT)!r}); "
+             "from analyzer.archive.backends import watch_parent; watch_parent(0.1); "
+             f"open({str(pidfile)!r}, 'w').write(str(__import__('os').getpid())); time.sleep(60)")
+    parent = subprocess.Popen([sys.executable, "-c",
+                               f"import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', {child!r}]); time.sleep(60)"])
+    deadline = time.monotonic() + 30
+    while not pidfile.exists() or not pidfile.read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    pid = int(pidfile.read_text())
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+    raise AssertionError("the worker outlived its killed parent")

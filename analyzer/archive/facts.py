@@ -88,7 +88,8 @@ def collect_facts(
     if not root_path.is_dir():
         raise InputError(f"{root}: not a directory")
     config = config or load_config(search_from=root_path)
-    files, _ = discover(root_path, config["archive"]["include"], config["archive"]["exclude"])
+    files, _ = discover(root_path, config["archive"]["include"], config["archive"]["exclude"],
+                        confine=config["archive"]["confine"])
     max_mb = config["max_file_mb"]
     owns_store = not isinstance(store, ArchiveStore)
     db = open_store(root_path, config, store)

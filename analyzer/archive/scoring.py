@@ -117,7 +117,8 @@ def score_archive(
     config = config or load_config(search_from=root_path)
     unreadable: list[tuple[str, str]] = []
     files, skipped = discover(root_path, include or config["archive"]["include"],
-                              [*config["archive"]["exclude"], *(exclude or [])], unreadable)
+                              [*config["archive"]["exclude"], *(exclude or [])], unreadable,
+                              config["archive"]["confine"])
     owns_store = not isinstance(store, ArchiveStore)
     db = open_store(root_path, config, store)
     try:
