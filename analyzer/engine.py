@@ -30,7 +30,8 @@ from analyzer.judging.suppress import apply as apply_directives
 from analyzer.judging.suppress import parse_directives
 
 CHUNK_CHARS = 100_000  # a Doc never holds more than this (parser memory grows with length)
-PIPE_BATCH = 4  # Docs nlp.pipe processes at once: with CHUNK_CHARS, this bounds the engine's memory
+PIPE_CHARS = 200_000  # characters nlp.pipe processes at once (with CHUNK_CHARS: at most 16 short Docs or 2 full chunks)
+PIPE_BATCH = 16  # Docs nlp.pipe processes at once, at most
 
 
 class _SafeDict(dict):
@@ -107,7 +108,7 @@ class Analyzer:
                 continue
             batch.append(pending)
             chars += len(pending.text)
-            if len(batch) >= batch_size or chars >= CHUNK_CHARS * PIPE_BATCH:
+            if len(batch) >= batch_size or chars >= PIPE_CHARS:
                 yield from self._flush(batch)
                 batch, chars = [], 0
         yield from self._flush(batch)
@@ -134,12 +135,16 @@ class Analyzer:
                 yield doc
 
     def _flush(self, batch: list[_Pending]) -> Iterator[Report]:
-        """Process the batch's chunks PIPE_BATCH Docs at a time, keeping only their _Chunk summaries."""
+        """Process the batch's chunks about PIPE_CHARS characters at a time (never more than
+        PIPE_BATCH Docs), keeping only their _Chunk summaries: memory stays bounded whatever the
+        length of a document."""
         if not batch:
             return
         try:
             owners = (p for p in batch for _ in p.spans)
-            for doc, owner in zip(self.nlp.pipe(self._docs(batch), batch_size=PIPE_BATCH), owners):
+            longest = max(end - start for p in batch for start, end in p.spans)
+            size = max(1, min(PIPE_BATCH, PIPE_CHARS // max(1, longest)))
+            for doc, owner in zip(self.nlp.pipe(self._docs(batch), batch_size=size), owners):
                 owner.chunks.append(_summarise(doc))
         except Exception:  # noqa: BLE001 - isolate the document that broke the batch
             if len(batch) > 1:
