@@ -119,6 +119,7 @@ def main() -> None:
                 cells.append("")
                 continue
             r = measure(make_text(unit, n), args.timeout, tmp)
+            peak = max(peak, r.get("rss_mb", 0.0))  # a run over the limit that finished still counts
             if r.get("timeout"):
                 cells.append(f"> {args.timeout:g} s")
                 if points:
@@ -130,7 +131,6 @@ def main() -> None:
             else:
                 cells.append(f"{r['seconds']:.2f} s")
                 points.append((n, r["seconds"]))
-                peak = max(peak, r["rss_mb"])
             print(f"{name} {n}: {cells[-1]} ({r})", file=sys.stderr, flush=True)
         k = exponent(points)
         exp = "" if k is None else (f"> {k:.2f}" if lower and len(points) > 1 else f"{k:.2f}")
