@@ -30,7 +30,7 @@ from analyzer.judging.suppress import apply as apply_directives
 from analyzer.judging.suppress import parse_directives
 
 CHUNK_CHARS = 100_000  # a Doc never holds more than this (parser memory grows with length)
-PIPE_CHARS = 200_000  # characters nlp.pipe processes at once (with CHUNK_CHARS: at most 16 short Docs or 2 full chunks)
+PIPE_CHARS = 100_000  # characters nlp.pipe processes at once (with CHUNK_CHARS: up to 16 short Docs, or one full chunk)
 PIPE_BATCH = 16  # Docs nlp.pipe processes at once, at most
 
 
