@@ -30,8 +30,8 @@ from analyzer.judging.suppress import apply as apply_directives
 from analyzer.judging.suppress import parse_directives
 
 CHUNK_CHARS = 100_000  # a Doc never holds more than this (parser memory grows with length)
-PIPE_CHARS = 100_000  # characters nlp.pipe processes at once (with CHUNK_CHARS: up to 16 short Docs, or one full chunk)
-PIPE_BATCH = 16  # Docs nlp.pipe processes at once, at most
+PIPE_CHARS = 100_000  # a batch with a Doc longer than half this goes through nlp.pipe one Doc at a time
+PIPE_BATCH = 16  # Docs nlp.pipe processes at once otherwise (at most 16 x 50k characters)
 
 
 class _SafeDict(dict):
@@ -108,7 +108,7 @@ class Analyzer:
                 continue
             batch.append(pending)
             chars += len(pending.text)
-            if len(batch) >= batch_size or chars >= PIPE_CHARS:
+            if len(batch) >= batch_size or chars >= PIPE_CHARS * 4:
                 yield from self._flush(batch)
                 batch, chars = [], 0
         yield from self._flush(batch)
@@ -135,15 +135,16 @@ class Analyzer:
                 yield doc
 
     def _flush(self, batch: list[_Pending]) -> Iterator[Report]:
-        """Process the batch's chunks about PIPE_CHARS characters at a time (never more than
-        PIPE_BATCH Docs), keeping only their _Chunk summaries: memory stays bounded whatever the
-        length of a document."""
+        """Process the batch's chunks (PIPE_BATCH short Docs, or one long chunk, at a time),
+        keeping only their _Chunk summaries: memory stays bounded whatever the length of a
+        document, and short drafts keep the throughput of batching."""
         if not batch:
             return
         try:
             owners = (p for p in batch for _ in p.spans)
             longest = max(end - start for p in batch for start, end in p.spans)
-            size = max(1, min(PIPE_BATCH, PIPE_CHARS // max(1, longest)))
+            # short drafts batch as before (throughput); a long chunk goes through alone (memory)
+            size = 1 if longest > PIPE_CHARS // 2 else PIPE_BATCH
             for doc, owner in zip(self.nlp.pipe(self._docs(batch), batch_size=size), owners):
                 owner.chunks.append(_summarise(doc))
         except Exception:  # noqa: BLE001 - isolate the document that broke the batch
