@@ -130,10 +130,38 @@ def _merge(base: dict[str, Any], layer: dict[str, Any], source: str, schema: dic
     return base
 
 
+def _check_types(data: dict[str, Any], schema: dict[str, Any], fail: Any, prefix: str = "") -> None:
+    """Every value has the type of its default: a string where a list belongs is an error (it
+    would be iterated per character), a path is a non-empty string, a number is not a bool."""
+    for key, default in schema.items():
+        if key in ("rules", "required_sections") or key not in data:
+            continue
+        value, dotted = data[key], prefix + key
+        if isinstance(default, dict):
+            if not isinstance(value, dict):
+                fail(f"'{dotted}' must be a mapping")
+            _check_types(value, default, fail, dotted + ".")
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                fail(f"'{dotted}' must be true or false, not {value!r}")
+        elif isinstance(default, (int, float)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                fail(f"'{dotted}' must be a number, not {value!r}")
+        elif isinstance(default, list):
+            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                fail(f"'{dotted}' must be a list of strings, not {value!r}")
+        elif isinstance(default, str):
+            if not isinstance(value, str):
+                fail(f"'{dotted}' must be a string, not {value!r}")
+        elif default is None and value is not None and (not isinstance(value, str) or not value.strip()):
+            fail(f"'{dotted}' must be a path (a non-empty string) or null, not {value!r}")
+
+
 def _validate(data: dict[str, Any], source: str) -> None:
     def fail(msg: str) -> None:
         raise ConfigError(f"{source}: {msg}")
 
+    _check_types(data, _defaults(), fail)
     if not isinstance(data.get("base_model"), str) or not data["base_model"]:
         fail("'base_model' must be the name of an installed spaCy pipeline")
     if data["profile"] not in PROFILES:
@@ -173,6 +201,9 @@ def _validate(data: dict[str, Any], source: str) -> None:
             fail(f"'score.{key}' must be a non-negative number")
     if not isinstance(data["max_file_mb"], (int, float)) or data["max_file_mb"] <= 0:
         fail("'max_file_mb' must be a positive number")
+    for key in ("max_upload_mb", "analysis_timeout_s"):
+        if data["app"][key] <= 0:
+            fail(f"'app.{key}' must be a positive number")
 
 
 def find_project_config(start: Path) -> Path | None:
@@ -185,10 +216,13 @@ def find_project_config(start: Path) -> Path | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
-                if "pmlint" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
-                    return pyproject
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-                continue
+                tool = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {})
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+                # it may hold [tool.pmlint]: running on defaults without a word would hide that
+                raise ConfigError(f"{pyproject}: cannot be read as TOML ({exc}); pmlint looks for [tool.pmlint] "
+                                  "here: fix the file or pass --config") from None
+            if isinstance(tool, dict) and "pmlint" in tool:
+                return pyproject
     return None
 
 

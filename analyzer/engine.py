@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import string
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator
 
 from spacy.tokens import Doc
@@ -25,6 +25,7 @@ from analyzer.reading.markdown import parse
 from analyzer.errors import InputError
 from analyzer.findings import Finding, LineIndex, Report, SectionHit, Severity, locate, with_fingerprints
 from analyzer.nlp.lexicon import default_lexicon
+from analyzer.nlp.tokenizable import tokenizable, unix_newlines
 from analyzer.judging.pipeline import build_pipeline
 from analyzer.judging.rules import Rule
 from analyzer.nlp.sections import CANONICAL_SECTIONS, build_sections, default_classifier
@@ -32,6 +33,8 @@ from analyzer.judging.suppress import apply as apply_directives
 from analyzer.judging.suppress import parse_directives
 
 CHUNK_CHARS = 100_000  # a Doc never holds more than this (parser memory grows with length)
+PIPE_CHARS = 100_000  # a batch with a Doc longer than half this goes through nlp.pipe one Doc at a time
+PIPE_BATCH = 16  # Docs nlp.pipe processes at once otherwise (at most 16 x 50k characters)
 
 
 class _SafeDict(dict):
@@ -47,11 +50,25 @@ def _format(template: str, values: dict[str, Any]) -> str:
 
 
 @dataclass
+class _Chunk:
+    """What the report needs from one processed spaCy Doc; the Doc itself is dropped at once."""
+
+    offset: int
+    headings: list[Any]
+    rule_hits: list[RuleHit]
+    sentences: list[tuple[int, int]]
+    words: int
+    classifier_scores: dict[str, Any]
+
+
+@dataclass
 class _Pending:
     path: str
     text: str
     document: Document
-    docs: list[Doc]
+    safe: str  # document.masked as the tokenizer can take it (same length)
+    spans: list[tuple[int, int]]
+    chunks: list[_Chunk] = field(default_factory=list)
 
 
 class Analyzer:
@@ -75,55 +92,78 @@ class Analyzer:
         return next(self.analyze_many([(path or "<text>", text)]))
 
     def analyze_many(self, items: Iterable[tuple[str, str]], *, batch_size: int = 16) -> Iterator[Report]:
-        """Analyse (path, text) pairs in order; a failing document yields a Report with `error`."""
+        """Analyse (path, text) pairs in order; a failing document yields a Report with `error`
+        (whatever the cause: one document never costs the others their reports)."""
         batch: list[_Pending] = []
+        chars = 0
         for path, text in items:
             try:
-                batch.append(self._prepare(path, text))
+                pending = self._prepare(path, text)
             except InputError as exc:
                 yield from self._flush(batch)
-                batch = []
+                batch, chars = [], 0
                 yield Report.failed(path, str(exc))
                 continue
-            if len(batch) >= batch_size:
+            except Exception:  # noqa: BLE001 - a reader bug on strange text is this document's error
                 yield from self._flush(batch)
-                batch = []
+                batch, chars = [], 0
+                yield Report.failed(path, f"internal error while reading: {_exc_summary()}")
+                continue
+            batch.append(pending)
+            chars += len(pending.text)
+            if len(batch) >= batch_size or chars >= PIPE_CHARS * 4:
+                yield from self._flush(batch)
+                batch, chars = [], 0
         yield from self._flush(batch)
 
     # ---------------------------------------------------------------- stages
     def _prepare(self, path: str, text: str) -> _Pending:
+        if not isinstance(text, str):
+            raise InputError(f"not text ({type(text).__name__}): nothing to analyse")
         if not text.strip():
             raise InputError("empty document: nothing to analyse")
-        document = parse(text)
-        docs = []
-        for start, end in _chunks(document):
-            doc = self.nlp.make_doc(document.masked[start:end])
-            doc._.pm_document = document
-            doc._.pm_offset = start
-            doc._.pm_lexicon = self.lexicon
-            docs.append(doc)
-        return _Pending(path, document.text, document, docs)
+        document = parse(unix_newlines(text))
+        if len(document.text) != len(text):  # offsets must point into the caller's text
+            raise InputError("internal error: the reader changed the length of the text")
+        return _Pending(path, text, document, tokenizable(document.masked), _chunks(document))
+
+    def _docs(self, batch: list[_Pending]) -> Iterator[Doc]:
+        """Docs made one at a time, as nlp.pipe asks for them (never all chunks at once)."""
+        for p in batch:
+            for start, end in p.spans:
+                doc = self.nlp.make_doc(p.safe[start:end])
+                doc._.pm_document = p.document
+                doc._.pm_offset = start
+                doc._.pm_lexicon = self.lexicon
+                yield doc
 
     def _flush(self, batch: list[_Pending]) -> Iterator[Report]:
+        """Process the batch's chunks (PIPE_BATCH short Docs, or one long chunk, at a time),
+        keeping only their _Chunk summaries: memory stays bounded whatever the length of a
+        document, and short drafts keep the throughput of batching."""
         if not batch:
             return
-        all_docs = [d for p in batch for d in p.docs]
         try:
-            processed = iter(list(self.nlp.pipe(all_docs, batch_size=max(4, len(all_docs)))))
+            owners = (p for p in batch for _ in p.spans)
+            longest = max(end - start for p in batch for start, end in p.spans)
+            # short drafts batch as before (throughput); a long chunk goes through alone (memory)
+            size = 1 if longest > PIPE_CHARS // 2 else PIPE_BATCH
+            for doc, owner in zip(self.nlp.pipe(self._docs(batch), batch_size=size), owners):
+                owner.chunks.append(_summarise(doc))
         except Exception:  # noqa: BLE001 - isolate the document that broke the batch
             if len(batch) > 1:
-                for pending in batch:  # fresh Docs: the failed run may have parsed some already
-                    yield from self._flush([self._prepare(pending.path, pending.text)])
+                for pending in batch:
+                    pending.chunks = []
+                    yield from self._flush([pending])
                 return
             yield Report.failed(batch[0].path, f"internal error while parsing: {_exc_summary()}")
             return
-        for pending in batch:
-            pending.docs = [next(processed) for _ in pending.docs]
         for pending in batch:
             try:
                 yield self._report(pending)
             except Exception:  # noqa: BLE001 - one bad document never stops a batch
                 yield Report.failed(pending.path, f"internal error: {_exc_summary()}")
+            pending.chunks = []
 
     def _report(self, p: _Pending) -> Report:
         ctx, words, n_headings = self._context(p)
@@ -154,7 +194,7 @@ class Analyzer:
         """What the document checks see: sections, blocks, rule hits and sentences with offsets into
         the whole text, and the profile. Also the word and heading counts."""
         text, document = p.text, p.document
-        headings = [h for d in p.docs for h in (d._.pm_headings or [])]
+        headings = [h for c in p.chunks for h in c.headings]
         sections = build_sections(
             [(h.title_start, h.title_end, h.body_start, h.level, h.heading, h.category, h.rule) for h in headings],
             len(text),
@@ -163,14 +203,10 @@ class Analyzer:
         rule_hits: list[RuleHit] = []
         sentences: list[tuple[int, int]] = []
         words = 0
-        for d in p.docs:
-            off = d._.pm_offset
-            rule_hits.extend(replace(h, start=h.start + off, end=h.end + off) for h in d._.rule_hits or ())
-            for s in d.sents:
-                toks = [t for t in s if not t.is_space]
-                if toks:
-                    sentences.append((toks[0].idx + off, toks[-1].idx + len(toks[-1]) + off))
-            words += sum(1 for t in d if t.is_alpha or t.like_num)
+        for c in p.chunks:
+            rule_hits.extend(replace(h, start=h.start + c.offset, end=h.end + c.offset) for h in c.rule_hits)
+            sentences.extend(c.sentences)
+            words += c.words
         ai = _front_matter_profile(dict(document.metadata))
         ai_incident = ai if ai is not None else is_ai_incident(document.masked, self.config["ai_detection"]["threshold"])
         profile = self.config.profile
@@ -206,7 +242,7 @@ class Analyzer:
             if check is not None:
                 hits.extend(check(rule, ctx))
         for clf in self.classifiers:
-            hits = clf.combine(hits, p.docs, ctx, self.config)
+            hits = clf.combine(hits, [(c.offset, c.classifier_scores) for c in p.chunks], ctx, self.config)
         return place_what_not_why([h for h in hits if h.code in enabled_codes], ctx, enabled_codes)
 
     def _findings(self, hits: list[Hit], ctx: Context, index: LineIndex) -> list[Finding]:
@@ -251,6 +287,24 @@ class Analyzer:
             quoted=bool(block and block.quoted),
         )
         return Finding(**locate(kwargs, ctx.text, index))
+
+
+def _summarise(doc: Doc) -> _Chunk:
+    """The parts of a processed Doc the report uses (sentence offsets absolute)."""
+    off = doc._.pm_offset
+    sentences = []
+    for s in doc.sents:
+        toks = [t for t in s if not t.is_space]
+        if toks:
+            sentences.append((toks[0].idx + off, toks[-1].idx + len(toks[-1]) + off))
+    return _Chunk(
+        offset=off,
+        headings=list(doc._.pm_headings or []),
+        rule_hits=list(doc._.rule_hits or ()),
+        sentences=sentences,
+        words=sum(1 for t in doc if t.is_alpha or t.like_num),
+        classifier_scores=dict(doc._.classifier_scores or {}),
+    )
 
 
 def _exc_summary() -> str:

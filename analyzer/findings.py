@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import math
 from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
 from typing import Any
@@ -234,12 +235,17 @@ class Report:
         return cls(path=path, score=0, ai_incident=False, sections={}, findings=(), error=error)
 
 
-def _jsonable(value: Any) -> Any:
-    """Front matter may hold dates and other YAML types; keep it JSON-serialisable."""
+def _jsonable(value: Any, depth: int = 0) -> Any:
+    """Front matter may hold dates and other YAML types; keep it JSON-serialisable. Nesting past
+    32 levels (or a value that contains itself) is cut to its string form, never recursed into."""
+    if depth > 32:
+        return "…"
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): _jsonable(v, depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [_jsonable(v, depth + 1) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # NaN and infinities are not JSON
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)

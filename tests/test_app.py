@@ -408,7 +408,7 @@ def test_pmlint_app_runs_streamlit_on_the_packaged_app(app_env, monkeypatch):
     assert not Path(cmd[4]).parent.samefile(ROOT / "analyzer") if Path(cmd[4]).exists() else True
     opts = dict(zip(cmd[5::2], cmd[6::2]))
     assert opts["--server.port"] == "8123" and opts["--server.headless"] == "true"
-    assert opts["--browser.gatherUsageStats"] == "false" and opts["--server.maxUploadSize"] == "1"
+    assert opts["--browser.gatherUsageStats"] == "false" and opts["--server.maxUploadSize"] == "2"  # 1 MiB in Streamlit's 10^6-byte MB
     assert opts["--client.showErrorDetails"] in ("none", "false")  # never a traceback in the browser
     assert seen["env"][state.CONFIG_ENV] == str(config.resolve())
 

@@ -82,6 +82,8 @@ def run_archive(root: Path, config: Config) -> dict[str, Any]:
 
     # a small archive is scored in this process, with the pipeline the app already loaded
     jobs = 1 if _count_files(root, SMALL_ARCHIVE + 1) <= SMALL_ARCHIVE else None
+    # every file read must resolve inside app.archive_root: a symlinked file pointing out is a row with an error
+    config = config.with_overrides({"archive": {"confine": str(archive_root(config))}}, "(app.archive_root)")
     scored = score_archive(root, config=config, progress=progress, jobs=jobs)
     bar.progress(1.0, text="Finding recurring causes…")
     clusters = None

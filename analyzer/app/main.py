@@ -14,7 +14,6 @@ Two pages:
 
 from __future__ import annotations
 
-import math
 import shutil
 from pathlib import Path
 
@@ -97,7 +96,7 @@ def draft_page(settings: state.Settings, archive_dir: Path | None) -> None:
             key="draft_upload",
             on_change=state.on_upload,
             args=(settings.max_upload_mb,),
-            max_upload_size=max(1, math.ceil(settings.max_upload_mb)),
+            max_upload_size=render.streamlit_upload_mb(settings.max_upload_mb),
             help=f"Markdown or plain text, up to {settings.max_upload_mb:g} MB.",
         )
         st.button("Try the example draft", key="load_example", on_click=state.load_example, width="stretch")
@@ -169,7 +168,7 @@ def archive_page(settings: state.Settings, archive_dir: Path | None) -> None:
         "…or upload post-mortems (.md, .markdown, .txt; scored instead of the folder)",
         accept_multiple_files=True,
         key="archive_upload",
-        max_upload_size=max(1, math.ceil(settings.max_upload_mb)),
+        max_upload_size=render.streamlit_upload_mb(settings.max_upload_mb),
     )
     source = f"{len(uploads)} uploaded file(s)" if uploads else (f"`{archive_dir}`" if archive_dir else None)
     st.markdown(f"**Source:** {source}" if source else "**Source:** set an archive folder in the sidebar, or upload files.")
@@ -217,7 +216,7 @@ def learning_page(settings: state.Settings, archive_dir: Path | None) -> None:
         st.info("Set an archive folder in the sidebar to build the learning report.")
         return
     tracker = st.file_uploader("Tracker export (Jira or Linear CSV, GitHub issues CSV or JSON), optional",
-                               key="learning_tracker", max_upload_size=max(1, math.ceil(settings.max_upload_mb)))
+                               key="learning_tracker", max_upload_size=render.streamlit_upload_mb(settings.max_upload_mb))
     today = st.date_input("Judge overdue on", key="learning_today")
     if st.button("Build the learning report", type="primary", key="learning_run"):
         result = st.session_state.get("archive_result")

@@ -9,6 +9,7 @@ The user's text is never rendered as raw HTML: highlight and card HTML is built 
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections import Counter, defaultdict
 from importlib.resources import files
@@ -82,6 +83,12 @@ def profile_label(report: Report, config: Config) -> str:
     return f"{kind} ({'detected' if config.profile == 'auto' else 'chosen'})"
 
 
+def streamlit_upload_mb(max_mb: float) -> int:
+    """Streamlit's server.maxUploadSize counts megabytes of 10^6 bytes; pmlint's limits are MiB.
+    The Streamlit limit is the MiB limit rounded up in its unit, so pmlint's own check decides."""
+    return max(1, math.ceil(max_mb * 1024 * 1024 / 1_000_000))
+
+
 def read_upload(name: str, data: bytes, max_mb: float) -> str:
     """The text of an uploaded draft, or InputError with a message meant for the author."""
     suffix = Path(name).suffix.lower().lstrip(".")
@@ -128,12 +135,18 @@ def resolve_archive_dir(folder: str, root: Path) -> Path:
     (relative paths are relative to the root; symbolic links are resolved before the check)."""
     if not folder or not folder.strip():
         raise InputError("Enter an archive folder.")
-    path = Path(folder.strip()).expanduser()
-    path = (path if path.is_absolute() else root / path).resolve()
-    if not path.is_relative_to(root):
-        raise InputError(f"“{folder}” is outside the archive root {root} (set app.archive_root in .pmlint.yaml to allow it).")
-    if not path.is_dir():
-        raise InputError(f"“{folder}” is not a folder inside {root}.")
+    shown = folder if len(folder) <= 80 else folder[:77] + "…"
+    if "\x00" in folder or len(folder) > 4096:
+        raise InputError(f"“{shown!r}” is not a usable folder name (a NUL byte or more than 4096 characters).")
+    try:
+        path = Path(folder.strip()).expanduser()
+        path = (path if path.is_absolute() else root / path).resolve()
+        if not path.is_relative_to(root):
+            raise InputError(f"“{shown}” is outside the archive root {root} (set app.archive_root in .pmlint.yaml to allow it).")
+        if not path.is_dir():
+            raise InputError(f"“{shown}” is not a folder inside {root}.")
+    except (OSError, ValueError, RuntimeError) as exc:  # a name too long, a symlink loop
+        raise InputError(f"“{shown}” cannot be used as a folder: {getattr(exc, 'strerror', None) or exc}.") from None
     return path
 
 

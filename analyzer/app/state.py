@@ -5,9 +5,12 @@ the draft's input callbacks, and errors shown as messages instead of tracebacks.
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
+import hashlib
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -104,6 +107,12 @@ def load_settings(profile_override: str | None = None) -> Settings:
     return Settings(config, base, archive_root(base), float(base["app"]["max_upload_mb"]))
 
 
+ANALYSIS_WORKERS = 2
+_POOL = concurrent.futures.ThreadPoolExecutor(max_workers=ANALYSIS_WORKERS, thread_name_prefix="pmlint-analysis")
+_RUNNING: dict[tuple[str, str, str], concurrent.futures.Future] = {}
+_RUNNING_LOCK = threading.Lock()
+
+
 @st.cache_resource(show_spinner="Loading the language pipeline (once per server)…")
 def get_analyzer(fingerprint: str, _config: Config):
     """The Analyzer for a configuration, shared by every session of this server."""
@@ -112,8 +121,28 @@ def get_analyzer(fingerprint: str, _config: Config):
 
 @st.cache_data(max_entries=256, show_spinner="Reviewing the draft…")
 def analyze_text(text: str, name: str, fingerprint: str, _config: Config) -> Report:
-    """Analyse a text once per (text, name, configuration); repeated reruns reuse the Report."""
-    return get_analyzer(fingerprint, _config).analyze(text, path=name)
+    """Analyse a text once per (text, name, configuration); repeated reruns reuse the Report.
+
+    The analysis runs on a worker thread and the page waits at most `app.analysis_timeout_s`:
+    past that the user gets a clear message. Python cannot stop a thread, so the analysis itself
+    finishes in the background (best effort: a second request for the same draft waits for that
+    run instead of starting another, and at most ANALYSIS_WORKERS run at once)."""
+    analyzer = get_analyzer(fingerprint, _config)
+    limit = float(_config["app"]["analysis_timeout_s"])
+    key = (hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), name, fingerprint)
+    with _RUNNING_LOCK:
+        future = _RUNNING.get(key)
+        if future is None:
+            future = _POOL.submit(analyzer.analyze, text, path=name)
+            _RUNNING[key] = future
+            future.add_done_callback(lambda _f, k=key: _RUNNING.pop(k, None))
+    try:
+        return future.result(timeout=limit)
+    except concurrent.futures.TimeoutError:
+        raise InputError(
+            f"The analysis took longer than {limit:g} s (app.analysis_timeout_s), so the page stopped waiting. "
+            "Check a shorter part of the draft, or run `pmlint check` on the file."
+        ) from None
 
 
 def analyze_draft(text: str, name: str, config: Config) -> Report:

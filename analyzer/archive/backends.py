@@ -44,7 +44,38 @@ def run_parallel(func: Callable, tasks: Iterable[tuple], *, jobs: int | None, ba
         return
     with _backend(backend, scheduler, n_jobs), joblib.parallel_config(backend=backend, n_jobs=n_jobs):
         parallel = joblib.Parallel(return_as="generator_unordered", pre_dispatch="2*n_jobs")
-        yield from parallel(joblib.delayed(func)(*task) for task in tasks)
+        yield from parallel(joblib.delayed(_in_worker)(func, *task) for task in tasks)
+
+
+_WATCHED_PARENT: int | None = None
+
+
+def _in_worker(func: Callable, *task: Any) -> Any:
+    """Run a task in a worker process, watching the process that started the worker first."""
+    watch_parent()
+    return func(*task)
+
+
+def watch_parent(interval: float = 2.0) -> None:
+    """Exit this worker when its parent dies (best effort, POSIX): a SIGKILL of `pmlint score`
+    cannot tell loky to stop its workers (about 190 MB each), and they would run on. A daemon
+    thread notices the worker was re-parented (getppid changed) and ends the process."""
+    global _WATCHED_PARENT
+    if _WATCHED_PARENT is not None or os.name != "posix":
+        return
+    _WATCHED_PARENT = os.getppid()
+
+    def watch() -> None:
+        import time
+
+        while True:
+            time.sleep(interval)
+            if os.getppid() != _WATCHED_PARENT:
+                os._exit(1)
+
+    import threading
+
+    threading.Thread(target=watch, name="pmlint-parent-watch", daemon=True).start()
 
 
 def _effective_jobs(jobs: int | None, backend: str) -> int:

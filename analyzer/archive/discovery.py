@@ -40,21 +40,40 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z", re.IGNORECASE)
 
 
-def discover(root: str | Path, include: Sequence[str], exclude: Sequence[str] = ()) -> tuple[list[Path], int]:
+def _inside(path: Path, boundary: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(boundary)
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name the OS refuses
+        return False
+
+
+def discover(root: str | Path, include: Sequence[str], exclude: Sequence[str] = (),
+             unreadable: list[tuple[str, str]] | None = None, confine: str | Path | None = None) -> tuple[list[Path], int]:
     """(the files under `root` selected by the globs, sorted; how many other files were seen).
-    Directories an exclude glob matches are not descended into."""
+    Directories an exclude glob matches are not descended into. Folders that cannot be listed
+    are appended to `unreadable` as (path, reason), never skipped without a word; so is a file
+    that resolves (through symbolic links at any depth) outside `confine`, which is never read."""
     root = Path(root)
     inc = [_glob_regex(p) for p in include]
     exc = [_glob_regex(p) for p in exclude]
     selected: list[Path] = []
     skipped = 0
-    for folder, dirs, names in os.walk(root):
+    def failed(exc: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((str(exc.filename or root), f"cannot read this folder: {exc.strerror or exc}"))
+
+    boundary = Path(confine).expanduser().resolve() if confine else None
+    for folder, dirs, names in os.walk(root, onerror=failed):
         rel_folder = Path(folder).relative_to(root).as_posix()
         prefix = "" if rel_folder == "." else rel_folder + "/"
         dirs[:] = sorted(d for d in dirs if not any(r.match(prefix + d) or r.match(prefix + d + "/") for r in exc))
         for name in names:
             rel = prefix + name
             if any(r.match(rel) for r in inc) and not any(r.match(rel) for r in exc):
+                if boundary is not None and not _inside(Path(folder) / name, boundary):
+                    if unreadable is not None:
+                        unreadable.append((str(Path(folder) / name), f"resolves outside {boundary}: not read"))
+                    continue
                 selected.append(Path(folder) / name)
             else:
                 skipped += 1

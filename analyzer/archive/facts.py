@@ -38,7 +38,13 @@ def hash_files(files: Sequence[Path], max_mb: float, *, keep_unreadable: bool) -
 
 def _facts_batch(items: list[tuple[str, str]]) -> list[tuple[str, dict]]:
     """Worker task: facts for (content_hash, text) items."""
-    return [(h, document_facts(text)) for h, text in items]
+    out = []
+    for h, text in items:
+        try:
+            out.append((h, document_facts(text)))
+        except Exception:  # noqa: BLE001 - one bad document has no facts; the others keep theirs
+            continue
+    return out
 
 
 def _compute_facts(docs: Sequence[DocRef], max_mb: float, *, jobs: int | None, backend: str,
@@ -82,7 +88,8 @@ def collect_facts(
     if not root_path.is_dir():
         raise InputError(f"{root}: not a directory")
     config = config or load_config(search_from=root_path)
-    files, _ = discover(root_path, config["archive"]["include"], config["archive"]["exclude"])
+    files, _ = discover(root_path, config["archive"]["include"], config["archive"]["exclude"],
+                        confine=config["archive"]["confine"])
     max_mb = config["max_file_mb"]
     owns_store = not isinstance(store, ArchiveStore)
     db = open_store(root_path, config, store)

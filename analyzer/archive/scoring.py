@@ -19,6 +19,7 @@ re-read or re-parse what scoring already saw.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -55,14 +56,19 @@ def _analyse_batch(config: Config, items: list[tuple[str, str, str]]) -> list[tu
 
     analyzer = load_analyzer(config)
     out = []
-    for (h, _path, text), report in zip(items, analyzer.analyze_many([(p, t) for _, p, t in items])):
+    for (h, path, text), report in zip(items, analyzer.analyze_many([(p, t) for _, p, t in items])):
         facts = None
         if not report.error:
             try:
                 facts = document_facts(text)
             except Exception:  # noqa: BLE001 - facts are optional; clustering recomputes them
                 facts = None
-        out.append((h, report.to_dict(), facts))
+        try:
+            data = report.to_dict()
+            json.dumps(data)  # what the store will write: a report that cannot be stored is this row's error
+        except Exception as exc:  # noqa: BLE001 - one bad document is one bad row
+            data, facts = Report.failed(path, f"internal error: {type(exc).__name__}: {exc}").to_dict(), None
+        out.append((h, data, facts))
     return out
 
 
@@ -109,12 +115,16 @@ def score_archive(
     if not root_path.is_dir():
         raise InputError(f"{root}: not a directory")
     config = config or load_config(search_from=root_path)
+    unreadable: list[tuple[str, str]] = []
     files, skipped = discover(root_path, include or config["archive"]["include"],
-                              [*config["archive"]["exclude"], *(exclude or [])])
+                              [*config["archive"]["exclude"], *(exclude or [])], unreadable,
+                              config["archive"]["confine"])
     owns_store = not isinstance(store, ArchiveStore)
     db = open_store(root_path, config, store)
     try:
-        run = _Run(config, db, hash_files(files, config["max_file_mb"], keep_unreadable=True), progress)
+        docs = hash_files(files, config["max_file_mb"], keep_unreadable=True)
+        docs += [DocRef(folder, error=reason) for folder, reason in unreadable]  # a row each: counted and named
+        run = _Run(config, db, docs, progress)
         run.analyse_missing(jobs, backend, scheduler)
         run.complete_facts(jobs, backend, scheduler)
         return run.result(skipped, time.perf_counter() - started)

@@ -114,7 +114,10 @@ class ArchiveStore:
                     (model_version, config_hash, *chunk),
                 )
                 for h, blob in rows:
-                    out[h] = Report.from_dict({"path": "", **json.loads(blob)})
+                    try:
+                        out[h] = Report.from_dict({"path": "", **json.loads(blob)})
+                    except Exception:  # noqa: BLE001 - a damaged row is re-analysed, never fatal
+                        continue
         return out
 
     def put(self, content_hash: str, model_version: str, config_hash: str, report: Report) -> None:
@@ -138,7 +141,13 @@ class ArchiveStore:
                     f"SELECT content_hash, facts FROM facts WHERE version=? AND content_hash IN ({marks})",
                     (version, *chunk),
                 )
-                out.update((h, json.loads(blob)) for h, blob in rows)
+                for h, blob in rows:
+                    try:
+                        facts = json.loads(blob)
+                    except ValueError:  # a damaged row is recomputed
+                        continue
+                    if isinstance(facts, dict):
+                        out[h] = facts
         return out
 
     def put_facts(self, items: Sequence[tuple[str, dict[str, Any]]], version: str = FACTS_VERSION) -> None:

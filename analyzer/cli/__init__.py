@@ -51,8 +51,14 @@ def run(argv: Sequence[str] | None = None) -> ExitStatus:
         parser.print_help(sys.stderr)
         return ExitStatus.USAGE
     started = time.perf_counter()
+    real_stdout = sys.stdout
+    sys.stdout = _Stdout(real_stdout)  # type: ignore[assignment]
     try:
         status = args.func(args)
+        sys.stdout.flush()  # a closed stdout shows here, while we can still tell it apart
+    except StdoutClosed:  # the reader went away (`pmlint ... | head`): not an error of ours
+        _silence_stdout()
+        return ExitStatus.OK
     except ConfigError as exc:
         _log(f"pmlint: configuration error: {exc}")
         return ExitStatus.USAGE
@@ -62,18 +68,55 @@ def run(argv: Sequence[str] | None = None) -> ExitStatus:
     except KeyboardInterrupt:
         _log("pmlint: interrupted")
         return ExitStatus.ERROR
-    except BrokenPipeError:
-        return ExitStatus.OK
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - a BrokenPipeError from a worker or a pipe of our own too
         import traceback
 
         _log(f"pmlint: internal error: {type(exc).__name__}: {exc} (set PMLINT_DEBUG=1 for the traceback)")
         if os.environ.get("PMLINT_DEBUG"):
             traceback.print_exc()
         return ExitStatus.ERROR
+    finally:
+        if isinstance(sys.stdout, _Stdout):
+            sys.stdout = real_stdout
     if getattr(args, "verbose", False):
         _log(f"pmlint: done in {time.perf_counter() - started:.2f}s")
     return status
+
+
+class StdoutClosed(Exception):
+    """Standard output was closed by its reader (a BrokenPipeError raised by a write to stdout)."""
+
+
+class _Stdout:
+    """sys.stdout during a command: a BrokenPipeError from writing it becomes StdoutClosed, so a
+    BrokenPipeError from anywhere else (a joblib worker, a resource tracker) stays an error."""
+
+    def __init__(self, stream) -> None:  # noqa: ANN001
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise StdoutClosed() from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise StdoutClosed() from None
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self._stream, name)
+
+
+def _silence_stdout() -> None:
+    """Point the closed stdout at /dev/null so the flush at interpreter exit does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -82,7 +82,7 @@ def streamlit_command(app: Path, *, port: int, address: str, headless: bool, max
         "server.port": str(port),
         "server.address": address,
         "server.headless": "true" if headless else "false",
-        "server.maxUploadSize": str(max(1, math.ceil(max_upload_mb))),
+        "server.maxUploadSize": str(max(1, math.ceil(max_upload_mb * 1024 * 1024 / 1_000_000))),  # its MB are 10^6 bytes
         "server.fileWatcherType": "none",
         "browser.gatherUsageStats": "false",
         "client.toolbarMode": "minimal",

@@ -16,6 +16,7 @@ from typing import TextIO
 from analyzer.cli.common import _common, config_from_args, exit_for
 from analyzer.errors import InputError
 from analyzer.findings import ExitStatus
+from analyzer.output.safe import json_safe, text_safe
 
 BACKENDS = ("loky", "threading", "dask", "ray")
 
@@ -138,7 +139,7 @@ def cmd_cluster(args: argparse.Namespace) -> ExitStatus:
     fmt = output_format(args.format, args.out, CLUSTER_FORMATS, default="markdown")
     config = _archive_config(args, args.dir)
     result = cluster_archive(args.dir, config=config, store=args.store, seed=args.seed, k=args.k, jobs=args.jobs)
-    text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n" if fmt == "json" else result.to_markdown()
+    text = json_safe(json.dumps(result.to_dict(), indent=2, ensure_ascii=False)) + "\n" if fmt == "json" else result.to_markdown()
     _emit(text, args.out)
     if not args.quiet:
         _log(f"pmlint: {result.n_documents} document(s); {len(result.clusters)} recurring cause(s), "
@@ -159,8 +160,8 @@ def cmd_similar(args: argparse.Namespace) -> ExitStatus:
     placed, neighbours = similar_with_placement(text, root=args.archive, config=config, store=args.store, k=args.k)
     joins = placed.label or f"{placed.cause_class}: no recurring cause yet (not recurring)"
     if fmt == "json":
-        out = json.dumps({"draft": placed.to_dict(), "similar": [n.to_dict() for n in neighbours]},
-                         indent=2, ensure_ascii=False) + "\n"
+        out = json_safe(json.dumps({"draft": placed.to_dict(), "similar": [n.to_dict() for n in neighbours]},
+                                   indent=2, ensure_ascii=False)) + "\n"
     elif fmt == "markdown":
         lines = [f"# Past incidents like {args.file}", "", f"Cause: **{placed.cause_class}** "
                  f"(confidence {placed.confidence:.2f}); joins: {joins}", "",
@@ -206,6 +207,7 @@ def _stdin(max_mb: float) -> str:
 
 
 def _emit(text: str, out: str | None) -> None:
+    text = text_safe(text)
     if out:
         Path(out).write_text(text, encoding="utf-8")
     else:

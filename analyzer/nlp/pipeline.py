@@ -39,7 +39,10 @@ def load_base(base_model: str, exclude: tuple[str, ...] = ()) -> Language:
     except OSError as exc:
         if "E050" in str(exc) or "Can't find model" in str(exc):
             raise ModelNotFound(missing_message(base_model)) from None
-        raise
+        raise ModelNotFound(f"the spaCy pipeline {base_model!r} (config key 'base_model') cannot be loaded: {exc}") from None
+    except (ValueError, KeyError, ImportError) as exc:  # a folder that is not a pipeline, a broken config.cfg
+        raise ModelNotFound(f"the spaCy pipeline {base_model!r} (config key 'base_model') cannot be loaded: "
+                            f"{type(exc).__name__}: {exc}") from None
 
 
 def _register_common_words(nlp: Language) -> None:

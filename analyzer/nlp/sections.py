@@ -8,6 +8,7 @@ trigram similarity fallback, so that headings nobody listed ("Why did this happe
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import math
 import re
@@ -264,8 +265,46 @@ class Section:
         return dict(self.__dict__)
 
 
+class SectionList(list):
+    """The sections `build_sections` returns: a list that answers `innermost_section` in
+    O(log n + depth) by bisecting the heading starts and walking up the enclosing sections."""
+
+    _index: tuple[int, list[int], list[int]] | None = None
+
+    def _built(self) -> tuple[list[int], list[int]]:
+        if self._index is None or self._index[0] != len(self):
+            order = sorted(range(len(self)), key=lambda i: self[i].title_start)  # stable: ties keep list order
+            starts = [self[i].title_start for i in order]
+            parents: list[int] = []  # position (in `order`) of the enclosing section, -1 for none
+            stack: list[int] = []
+            for pos, i in enumerate(order):
+                while stack and (self[order[stack[-1]]].level >= self[i].level or _ends_before(self[order[stack[-1]]], self[i])):
+                    stack.pop()
+                parents.append(stack[-1] if stack else -1)
+                stack.append(pos)
+            self._index = (len(self), starts, parents)
+            self._order = order
+        return self._index[1], self._index[2]
+
+    def innermost(self, offset: int) -> Section | None:
+        starts, parents = self._built()
+        pos = bisect.bisect_right(starts, offset) - 1
+        while pos >= 0:
+            s = self[self._order[pos]]
+            if s.body_start <= offset < s.body_end or s.title_start <= offset < s.title_end:
+                return s
+            pos = parents[pos]
+        return None
+
+
+def _ends_before(outer: Section, inner: Section) -> bool:
+    return max(outer.body_end, outer.title_end) <= inner.title_start
+
+
 def innermost_section(sections: Iterable[Section], offset: int) -> Section | None:
     """The innermost section whose heading or body contains `offset` (the one that starts last)."""
+    if isinstance(sections, SectionList):
+        return sections.innermost(offset)
     best = None
     for s in sections:
         if s.body_start <= offset < s.body_end or s.title_start <= offset < s.title_end:
@@ -279,22 +318,23 @@ def build_sections(headings: list[tuple[int, int, int, int, str, str | None, str
     category, rule)`, sorted by position. A section runs until the next heading of the same or a
     higher level; an unmapped sub-heading inherits its parent's category (a `### 14:05 update`
     under `## Timeline` is still timeline). Text before the first heading is a preamble section
-    with no category. Always yields at least one section."""
-    out: list[Section] = []
+    with no category. Always yields at least one section (a SectionList: fast innermost lookup)."""
+    out = SectionList()
     first = headings[0][0] if headings else text_len
     out.append(Section(None, 0, 0, 0, first, 0, None, "", ""))
+    ends = [text_len] * len(headings)  # start of the next heading of the same or a higher level
+    waiting: list[int] = []  # headings still looking for their end, levels strictly increasing
+    for idx, h in enumerate(headings):
+        while waiting and headings[waiting[-1]][3] >= h[3]:
+            ends[waiting.pop()] = h[0]
+        waiting.append(idx)
     stack: list[tuple[int, str | None]] = []  # (level, category)
     for idx, (ts, te, bs, level, heading, category, rule) in enumerate(headings):
         while stack and stack[-1][0] >= level:
             stack.pop()
         parent = next((c for _, c in reversed(stack) if c), None)
         effective = category or parent
-        end = text_len
-        for ts2, _te2, _bs2, level2, *_ in headings[idx + 1 :]:
-            if level2 <= level:
-                end = ts2
-                break
-        out.append(Section(effective, ts, te, bs, max(bs, min(end, text_len)), level, parent, rule, heading))
+        out.append(Section(effective, ts, te, bs, max(bs, min(ends[idx], text_len)), level, parent, rule, heading))
         stack.append((level, effective))
     return out
 

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from analyzer.version import __version__
 from analyzer.findings import Report
+from analyzer.output.safe import json_safe, text_safe
 from analyzer.judging.rules import default_rules
 from analyzer.output.reviewdog import format_rdjson, format_rdjsonl
 
@@ -51,7 +52,7 @@ def format_text(reports: list[Report], *, colour: bool = False) -> str:
         f"{len(reports)} file(s): {total['error']} error(s), {total['warning']} warning(s), "
         f"{total['suggestion']} suggestion(s)" + (f", {failed} could not be analysed" if failed else "")
     )
-    return "\n".join(lines) + "\n"
+    return text_safe("\n".join(lines) + "\n")
 
 
 def _suggestion_lines(suggestion: str) -> list[str]:
@@ -62,11 +63,11 @@ def _suggestion_lines(suggestion: str) -> list[str]:
 
 
 def format_json(reports: list[Report]) -> str:
-    return json.dumps({"version": 1, "tool": "pmlint", "tool_version": __version__, "reports": [r.to_dict() for r in reports]}, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps({"version": 1, "tool": "pmlint", "tool_version": __version__, "reports": [r.to_dict() for r in reports]}, indent=2, ensure_ascii=False)) + "\n"
 
 
 def format_jsonl(reports: list[Report]) -> str:
-    return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in reports)
+    return "".join(json_safe(json.dumps(r.to_dict(), ensure_ascii=False)) + "\n" for r in reports)
 
 
 def _gh_escape(value: str, prop: bool = False) -> str:
@@ -94,7 +95,7 @@ def format_github(reports: list[Report]) -> str:
             if f.suggestion and f.code != "PM301":
                 msg += f"\nSuggestion: {f.suggestion}"
             out.append(f"::{level[str(f.severity)]} {','.join(props)}::{_gh_escape(msg)}")
-    return "\n".join(out) + ("\n" if out else "")
+    return text_safe("\n".join(out) + ("\n" if out else ""))
 
 
 def format_sarif(reports: list[Report]) -> str:
@@ -158,7 +159,7 @@ def format_sarif(reports: list[Report]) -> str:
         "version": "2.1.0",
         "runs": [run],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 CSV_FIELDS = ["path", "line", "column", "end_line", "end_column", "severity", "code", "rule", "message",
@@ -177,7 +178,7 @@ def format_csv(reports: list[Report]) -> str:
             row = {k: v for k, v in f.to_dict().items() if k in CSV_FIELDS}
             row["path"] = report.path
             writer.writerow(row)
-    return buf.getvalue()
+    return text_safe(buf.getvalue())
 
 
 FORMATTERS: dict[str, Callable[[list[Report]], str]] = {

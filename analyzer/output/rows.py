@@ -10,6 +10,7 @@ from typing import Any, Sequence
 
 from analyzer.errors import PmlintError
 from analyzer.findings import Report
+from analyzer.output.safe import json_safe, text_safe
 from analyzer.reading.describe import path_date, path_title
 
 FAMILIES = ("blame", "action", "section", "timeline", "whys")  # finding counts per row
@@ -55,18 +56,27 @@ def write_rows(rows: Sequence[dict[str, Any]], out_path: str | Path) -> None:
     writer(rows, out)
 
 
+def _clean(value: Any) -> Any:
+    """Strings writable as UTF-8 (a file name that is not UTF-8 shows its bytes as \\xNN)."""
+    if isinstance(value, str):
+        return text_safe(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
 def rows_to_csv(rows: Sequence[dict[str, Any]], stream) -> None:  # noqa: ANN001 - any text stream
     writer = csv.DictWriter(stream, fieldnames=list(ROW_FIELDS), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
         flat = dict(row)
         flat["missing_sections"] = ";".join(row.get("missing_sections") or [])
-        writer.writerow({k: "" if v is None else v for k, v in flat.items()})
+        writer.writerow({k: "" if v is None else _clean(v) for k, v in flat.items()})
 
 
 def rows_to_jsonl(rows: Sequence[dict[str, Any]], stream) -> None:  # noqa: ANN001
     for row in rows:
-        stream.write(json.dumps({k: row.get(k) for k in ROW_FIELDS}, ensure_ascii=False) + "\n")
+        stream.write(json_safe(json.dumps({k: row.get(k) for k in ROW_FIELDS}, ensure_ascii=False)) + "\n")
 
 
 def _write_csv(rows: Sequence[dict[str, Any]], out: Path) -> None:
@@ -90,7 +100,7 @@ def _write_parquet(rows: Sequence[dict[str, Any]], out: Path) -> None:
          ("ai_incident", pa.bool_()), *((fam, pa.int32()) for fam in FAMILIES),
          ("missing_sections", pa.list_(pa.string())), ("words", pa.int64()), ("error", pa.string())]
     )
-    table = pa.Table.from_pylist([{k: row.get(k) for k in ROW_FIELDS} for row in rows], schema=schema)
+    table = pa.Table.from_pylist([{k: _clean(row.get(k)) for k in ROW_FIELDS} for row in rows], schema=schema)
     pq.write_table(table, out)
 
 

@@ -7,6 +7,7 @@ everything that must not be linted is blanked, so a spaCy token's `idx` is its o
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +59,28 @@ class Document:
     tables: dict[int, list[str]] = field(default_factory=dict)  # table -> header cell texts
 
     def block_at(self, offset: int) -> Block | None:
-        for block in self.blocks:
+        """The first block (in `blocks` order, sorted by start) that contains `offset`. O(log n)
+        for non-overlapping blocks: bisect the starts, then look back only while an earlier block
+        can still reach `offset` (running maximum of the ends)."""
+        starts, max_end = self._block_index()
+        i = bisect.bisect_right(starts, offset) - 1
+        found = None
+        while i >= 0 and max_end[i] > offset:
+            block = self.blocks[i]
             if block.start <= offset < block.end:
-                return block
-        return None
+                found = block
+            i -= 1
+        return found
+
+    def _block_index(self) -> tuple[list[int], list[int]]:
+        key = (id(self.blocks), len(self.blocks))
+        cached = self.__dict__.get("_index")
+        if cached is None or cached[0] != key:
+            if any(a.start > b.start for a, b in zip(self.blocks, self.blocks[1:])):
+                self.blocks.sort(key=lambda b: b.start)
+            max_end: list[int] = []
+            for b in self.blocks:
+                max_end.append(max(b.end, max_end[-1]) if max_end else b.end)
+            cached = (key, [b.start for b in self.blocks], max_end)
+            self.__dict__["_index"] = cached
+        return cached[1], cached[2]

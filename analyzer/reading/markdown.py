@@ -25,7 +25,7 @@ from markdown_it.token import Token
 
 from analyzer.reading.commonmark import Segment, markup_ranges, parser
 from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL, Block, Document, HeadingCandidate
-from analyzer.reading.front_matter import load_front_matter
+from analyzer.reading.frontmatter import load_front_matter
 from analyzer.reading.weak import weak_headings
 
 _URL = re.compile(r"https?://[^\s)>\]]+")

@@ -22,6 +22,7 @@ so a classifier-only flag needs more evidence than the balanced training data su
 
 from __future__ import annotations
 
+import bisect
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any, Sequence
 
 from spacy.tokens import Doc
 
-from analyzer.errors import ModelIntegrityError
+from analyzer.errors import ConfigError, ModelIntegrityError
 from analyzer.findings import Severity
 
 BLAME_RULES = {"PM101", "PM102", "PM103", "PM104", "PM105", "PM106"}
@@ -57,7 +58,9 @@ class ClassifierCombiner:
     def __init__(self, confirm: dict[str, float]) -> None:
         self.confirm = confirm  # the models' own decision thresholds (from their manifests)
 
-    def combine(self, hits: list[Any], docs: Sequence[Doc], ctx: Any, config: Any) -> list[Any]:
+    def combine(self, hits: list[Any], chunks: Sequence[tuple[int, dict[str, list[Any]]]], ctx: Any, config: Any) -> list[Any]:
+        """`chunks` holds `(offset, classifier_scores)` for each processed chunk of the document.
+        The rule hits a sentence holds are found by bisecting them by start: O(log n) a sentence."""
         from analyzer.judging.checks import Hit
 
         settings = config["classifiers"]
@@ -65,14 +68,18 @@ class ClassifierCombiner:
         prior = {"blame": prior_shift(settings["blame_training_rate"], settings["blame_base_rate"])}
         spec = {"blame": (BLAME_RULES, "PM110"), "actions": (ACTION_RULES, "PM210")}
         out = list(hits)
-        for doc in docs:
-            offset = doc._.pm_offset
-            for task, scores in (doc._.classifier_scores or {}).items():
+        by_start = {task: sorted((h.start, i) for i, h in enumerate(out) if h.code in codes)
+                    for task, (codes, _) in spec.items()}
+        for offset, chunk_scores in chunks:
+            for task, scores in (chunk_scores or {}).items():
                 rule_codes, code = spec[task]
                 threshold = thresholds[task]
+                starts = by_start[task]
                 for sc in scores:
                     start, end = sc.start + offset, sc.end + offset
-                    inside = [i for i, h in enumerate(out) if h.code in rule_codes and start <= h.start < end]
+                    lo = bisect.bisect_left(starts, (start, -1))
+                    hi = bisect.bisect_left(starts, (end, -1))
+                    inside = sorted(i for _, i in starts[lo:hi])
                     cues = "; ".join(sc.cues)
                     if inside:
                         for i in inside:
@@ -113,7 +120,14 @@ def load_classifiers(config: Any, nlp: Any) -> list[ClassifierCombiner]:
     from analyzer.judging.classifiers import component  # noqa: F401  (registers pmlint_classifiers)
     from analyzer.judging.classifiers.models import default_models_dir
 
-    models_dir = settings["models_dir"] or default_models_dir()
+    configured = settings["models_dir"]
+    if configured and not Path(configured).is_dir():
+        raise ConfigError(f"classifiers.models_dir: {configured!r} is not a folder (set it to a folder made by "
+                          "`pmlint train`, or to null for the shipped models)")
+    if configured and not all((Path(configured) / t / "meta.yaml").is_file() for t in ("blame", "actions")):
+        raise ConfigError(f"classifiers.models_dir: {configured!r} holds no trained models (blame/meta.yaml and "
+                          "actions/meta.yaml); run `pmlint train --out` there or set it to null")
+    models_dir = configured or default_models_dir()
     if models_dir is None or not all((Path(models_dir) / t / "meta.yaml").is_file() for t in ("blame", "actions")):
         print(f"pmlint: no trained classifiers in {models_dir or 'the installed package (analyzer/models/)'}; using rules "
               "only (reinstall pmlint, or run `pmlint train` in a checkout)", file=sys.stderr)

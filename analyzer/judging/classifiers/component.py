@@ -9,6 +9,7 @@ features.py), scores blame on every prose sentence and what-not-why on action-li
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -38,6 +39,27 @@ class Score:
     human: bool = True  # a person, role, team or human pronoun is in the sentence
 
 
+class _Containment:
+    """Whether [start, end) lies inside one of the given ranges, in O(log n) a query: ranges sorted
+    by start, with the running maximum of their ends."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        ordered = sorted(ranges)
+        self.starts = [a for a, _ in ordered]
+        self.max_end: list[int] = []
+        for _, b in ordered:
+            self.max_end.append(max(b, self.max_end[-1]) if self.max_end else b)
+
+    def __call__(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start) - 1
+        return i >= 0 and self.max_end[i] >= end
+
+
+def _any_in(sorted_offsets: list[int], start: int, end: int) -> bool:
+    i = bisect.bisect_left(sorted_offsets, start)
+    return i < len(sorted_offsets) and sorted_offsets[i] < end
+
+
 class ClassifierScorer:
     def __init__(self, nlp: Language, models: dict, min_explain: float = 0.5) -> None:
         self.models = models  # task -> analyzer.models.LoadedModel
@@ -54,14 +76,14 @@ class ClassifierScorer:
         document = doc._.pm_document
         if document is not None:
             headings += [(b.start - offset, b.end - offset) for b in document.blocks if b.kind == "table_cell" and b.row == 0]
+        inside_label = _Containment(headings)
         sentences = [
             sent for sent in doc_sentences(doc)
-            if not any(a <= sent.start_char and sent.end_char <= b for a, b in headings)
-            and sum(1 for t in sent if t.is_alpha) >= MIN_WORDS
+            if not inside_label(sent.start_char, sent.end_char) and sum(1 for t in sent if t.is_alpha) >= MIN_WORDS
         ]
         scores: dict[str, list[Score]] = {"blame": [], "actions": []}
         hits = doc._.rule_hits or ()
-        blame_hits = [h.start for h in hits if h.code.startswith("PM10")]
+        blame_hits = sorted(h.start for h in hits if h.code.startswith("PM10"))
         human = {s.start: self._human(s, lexicon) for s in sentences}
         rows: dict[int, dict] = {}  # features are computed once per sentence, only where needed
         for task, model in self.models.items():
@@ -71,7 +93,7 @@ class ClassifierScorer:
                 # blame is scored where it can matter: real sentences with a human in them (the
                 # only ones a classifier-only finding may flag) and sentences with a blame rule hit
                 picked = [s for s in sentences
-                          if (human[s.start] and is_prose(s)) or any(s.start_char <= h < s.end_char for h in blame_hits)]
+                          if (human[s.start] and is_prose(s)) or _any_in(blame_hits, s.start_char, s.end_char)]
             if not picked:
                 continue
             for s in picked:

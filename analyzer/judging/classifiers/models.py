@@ -21,6 +21,7 @@ path that came with a document.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ import yaml
 from analyzer.errors import ModelIntegrityError
 
 MANIFEST = "meta.yaml"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 MODEL_FORMAT = 2  # 2: model.joblib + linear/ export + textcat/
 
 
@@ -213,10 +215,46 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         meta = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ModelIntegrityError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise ModelIntegrityError(f"{path}: the manifest must be a mapping; retrain with `pmlint train`")
     for key in ("name", "version", "labels", "files", "library_versions"):
-        if key not in (meta or {}):
+        if key not in meta:
             raise ModelIntegrityError(f"{path}: manifest lacks {key!r}")
+    files = meta["files"]
+    if not isinstance(files, dict) or not files:
+        raise ModelIntegrityError(f"{path}: 'files' must map each model file to its sha256 (it is {_kind(files)}); "
+                                  "retrain with `pmlint train`")
+    for name, digest in files.items():
+        if not isinstance(name, str) or not isinstance(digest, str) or not _SHA256.fullmatch(digest) \
+                or name.startswith("/") or ".." in Path(name).parts:
+            raise ModelIntegrityError(f"{path}: 'files' entry {name!r}: {digest!r} is not a relative path and a sha256")
+    if not isinstance(meta["library_versions"], dict):
+        raise ModelIntegrityError(f"{path}: 'library_versions' must be a mapping")
+    thr = meta.get("threshold", 0.5)
+    if isinstance(thr, bool) or not isinstance(thr, (int, float)) or not 0 < thr < 1:
+        raise ModelIntegrityError(f"{path}: 'threshold' must be a number between 0 and 1, not {thr!r}")
     return meta
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, dict):
+        return "an empty mapping"
+    return f"a {type(value).__name__}"
+
+
+def needed_files(folder: Path, *, sklearn: bool = False) -> list[str]:
+    """Every file `TaskModel.load` would read from `folder`, relative to it (POSIX)."""
+    names: list[str] = []
+    if sklearn and (folder / "model.joblib").exists():
+        names.append("model.joblib")
+    elif (folder / "linear" / "model.json").exists():
+        names += ["linear/model.json", *(f"linear/{p.name}" for p in sorted((folder / "linear").glob("*.npy")))]
+    if (folder / "textcat").is_dir():
+        names += [p.relative_to(folder).as_posix() for p in sorted((folder / "textcat").rglob("*"))
+                  if not p.is_dir()]
+    return names
 
 
 def verify(folder: Path) -> dict[str, Any]:
@@ -257,4 +295,16 @@ def load_model(name: str, models_dir: str | Path | None = None, *, sklearn: bool
         raise ModelIntegrityError(f"{folder}: model format {meta.get('format')} is not {MODEL_FORMAT}; retrain with `pmlint train`")
     if sklearn:
         check_sklearn_version(folder, meta)
-    return LoadedModel(name, meta, TaskModel.load(folder, sklearn=sklearn))
+    unlisted = [f for f in needed_files(folder, sklearn=sklearn) if f not in meta["files"]]
+    if unlisted:
+        raise ModelIntegrityError(
+            f"{folder / unlisted[0]}: not listed in the manifest's files (so not verified); refusing to load it. "
+            "Retrain with `pmlint train`" + (f" ({len(unlisted)} unlisted files)" if len(unlisted) > 1 else "")
+        )
+    try:
+        return LoadedModel(name, meta, TaskModel.load(folder, sklearn=sklearn))
+    except ModelIntegrityError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - an object array, a truncated file, a bad shape
+        raise ModelIntegrityError(f"{folder}: cannot load the model ({type(exc).__name__}: {exc}); "
+                                  "retrain with `pmlint train`") from None

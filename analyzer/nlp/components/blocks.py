@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 
 from spacy.language import Language
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
 
@@ -21,13 +22,29 @@ class BlockBoundaries:
         starts = [t.idx for t in doc]
         n_tokens = len(doc)
         length = starts[-1] + len(doc[-1])
-        for block in document.blocks:
+        # only the blocks that overlap this chunk (blocks are sorted by start)
+        blocks = document.blocks
+        reach, furthest = [], -1  # running maximum of block ends: monotonic, so it can be bisected
+        for b in blocks:
+            furthest = max(furthest, b.end)
+            reach.append(furthest)
+        lo = bisect.bisect_left(reach, offset)
+        marks: list[int] = []
+        for block in blocks[lo:]:
+            if block.start - offset >= length:
+                break
             # a block's first token starts a sentence; so does the first token after it
             for local in (block.start - offset, block.end - offset):
                 if 0 < local < length:
                     i = bisect.bisect_left(starts, local)
                     if 0 < i < n_tokens and not doc[i].is_space:
-                        doc[i].is_sent_start = True
+                        marks.append(i)
+        if marks:
+            # one array write: setting Token.is_sent_start one by one re-scans the whole Doc each
+            # time (spaCy checks for a parse), quadratic in a draft with thousands of headings
+            values = doc.to_array([SENT_START])
+            values[marks] = 1
+            doc.from_array([SENT_START], values)
         return doc
 
 
