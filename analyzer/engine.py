@@ -14,13 +14,13 @@ from typing import Any, Iterable, Iterator
 from spacy.tokens import Doc
 
 from analyzer.judging.actions import find_action_items
-from analyzer.judging.profile import is_ai_incident
+from analyzer.judging.profile import front_matter_profile, is_ai_incident
 from analyzer.judging.whatnotwhy import place as place_what_not_why
 from analyzer.judging.checks import DOCUMENT_CHECKS, Context, Hit, covered
 from analyzer.judging.followup import FOLLOWUP_CHECKS
 from analyzer.judging.rules.component import RuleHit
 from analyzer.config import Config, load_config
-from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, Block, Document
+from analyzer.reading.document import Document, effective_blocks
 from analyzer.reading.markdown import parse
 from analyzer.errors import InputError
 from analyzer.findings import Finding, LineIndex, Report, SectionHit, Severity, locate, with_fingerprints
@@ -199,7 +199,7 @@ class Analyzer:
             [(h.title_start, h.title_end, h.body_start, h.level, h.heading, h.category, h.rule) for h in headings],
             len(text),
         )
-        blocks = _effective_blocks(document, {h.title_start for h in headings})
+        blocks = effective_blocks(document, {h.title_start for h in headings})
         rule_hits: list[RuleHit] = []
         sentences: list[tuple[int, int]] = []
         words = 0
@@ -207,7 +207,7 @@ class Analyzer:
             rule_hits.extend(replace(h, start=h.start + c.offset, end=h.end + c.offset) for h in c.rule_hits)
             sentences.extend(c.sentences)
             words += c.words
-        ai = _front_matter_profile(dict(document.metadata))
+        ai = front_matter_profile(dict(document.metadata))
         ai_incident = ai if ai is not None else is_ai_incident(document.masked, self.config["ai_detection"]["threshold"])
         profile = self.config.profile
         if profile == "auto":
@@ -335,18 +335,6 @@ def _explain(hit: RuleHit) -> str:
     return f"matched \"{_short(hit.cue, 60)}\""
 
 
-def _front_matter_profile(metadata: dict[str, Any]) -> bool | None:
-    value = str(metadata.get("profile", "")).strip().lower()
-    if value in ("ai", "ml", "ai/ml"):
-        return True
-    if value == "general":
-        return False
-    tags = metadata.get("tags")
-    if isinstance(tags, list) and {str(t).lower() for t in tags} & {"ai", "ml", "ai/ml", "machine-learning", "llm"}:
-        return True
-    return None
-
-
 def _chunks(document: Document) -> list[tuple[int, int]]:
     n = len(document.text)
     if n <= CHUNK_CHARS:
@@ -360,24 +348,6 @@ def _chunks(document: Document) -> list[tuple[int, int]]:
         cuts.append(pos if pos > cuts[-1] else cuts[-1] + CHUNK_CHARS)
     cuts.append(n)
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
-
-
-def _effective_blocks(document: Document, accepted: set[int]) -> list[Block]:
-    """Weak heading candidates the detector rejected are ordinary text again, joined to the text
-    that follows them on their line (`- **Query plans**: add an index` is one list item)."""
-    styles = {h.title_start: h.style for h in document.headings}
-    rejected = {b.start for b in document.blocks if b.kind == HEADING and b.start not in accepted}
-    bodies = {b.after_title: b for b in document.blocks if b.after_title in rejected}
-    out = []
-    for b in document.blocks:
-        if b.after_title in rejected:
-            continue  # merged into its title below
-        if b.start in rejected:
-            body = bodies.get(b.start)
-            kind = body.kind if body else (LIST_ITEM if styles.get(b.start) in ("numbered", "list_label") else PARAGRAPH)
-            b = Block(kind, b.start, body.end if body else b.end, b.quoted, task=body.task if body else None)
-        out.append(b)
-    return out
 
 
 def score(findings: Iterable[Finding], config: Config) -> int:

@@ -59,8 +59,8 @@ def test_fifo_is_skipped_with_a_message(tmp_path, capsys):
     listed = dict(expand([str(tmp_path)]))
     assert "not a regular file (a FIFO)" in listed[str(tmp_path / "pipe.md")]
     status = run(["check", "--no-classifiers", "--no-fail", str(tmp_path / "pipe.md"), str(tmp_path / "ok.md")])
-    err = capsys.readouterr().out
-    assert status == ExitStatus.USAGE and "not a regular file" in err and "ok.md: score" in err
+    captured = capsys.readouterr()  # per-file errors go to stderr in every format (issue 11)
+    assert status == ExitStatus.USAGE and "not a regular file" in captured.err and "ok.md: score" in captured.out
 
 
 def test_utf16_with_bom_is_decoded_and_without_named():
@@ -204,7 +204,7 @@ def test_broken_pipe_from_elsewhere_is_an_internal_error(tmp_path, monkeypatch, 
     def worker_died(*args, **kwargs):
         raise BrokenPipeError(32, "Broken pipe (resource tracker)")
 
-    monkeypatch.setattr("analyzer.reading.inputs.read_draft", worker_died)
+    monkeypatch.setattr("analyzer.cli.check.read_draft", worker_died)
     assert run(["check", "--no-classifiers", str(tmp_path / "a.md")]) == ExitStatus.ERROR
     assert "BrokenPipeError" in capsys.readouterr().err
 

@@ -187,10 +187,13 @@ def test_json_escapes_unicode_line_breaks_and_surrogates():
 def test_non_utf8_file_name_in_every_format(general_analyzer):
     report = general_analyzer.analyze(DRAFT + "Human error caused it.\u2028\n", path="drafts/inc\udcff.md")
     failed = Report.failed("drafts/\udce9t\udce9.md", "not valid UTF-8")
-    for fmt in FORMATTERS.values():
+    for name, fmt in FORMATTERS.items():
         out = fmt([report, failed])
         out.encode("utf-8")
-        assert "\\xff" in out and "\\xe9" in out
+        assert "\\xff" in out
+        # text and reviewdog's formats leave out a file that could not be analysed: the CLI names it on
+        # stderr (`pmlint: <path>: <why>`)
+        assert "\\xe9" in out or name in ("text", "rdjson", "rdjsonl")
 
 
 def test_parse_keeps_offsets_for_any_text():

@@ -77,3 +77,16 @@ def is_ai_incident(text: str, threshold: float = 8) -> bool:
     if len(strong) >= 2:
         return True
     return len(strong) == 1 and (len(weak) >= 2 or (len(weak) == 1 and score >= 1.5 * threshold))
+
+
+def front_matter_profile(metadata: dict) -> bool | None:
+    """True or False when the front matter says which profile (`profile:` or AI/ML `tags:`), else None."""
+    value = str(metadata.get("profile", "")).strip().lower()
+    if value in ("ai", "ml", "ai/ml"):
+        return True
+    if value == "general":
+        return False
+    tags = metadata.get("tags")
+    if isinstance(tags, list) and {str(t).lower() for t in tags} & {"ai", "ml", "ai/ml", "machine-learning", "llm"}:
+        return True
+    return None

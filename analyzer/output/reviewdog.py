@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from analyzer.output.safe import json_safe
 from analyzer.findings import Finding, LineIndex, Report
 
 INFO_URI = "https://github.com/pmlint/pmlint"
@@ -66,19 +67,19 @@ def diagnostic(path: str, f: Finding, cols: _Columns, rewrite: tuple[int, int, s
 def diagnostics(reports: list[Report], sources: dict[str, str] | None, rewrites: Rewrites | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for report in reports:
-        if report.error:
+        path = report.path.replace("\\", "/")
+        if report.error:  # reviewdog diagnostics are findings; the CLI names unreadable files on stderr
             continue
         cols = _Columns((sources or {}).get(report.path))
         mine = (rewrites or {}).get(report.path, {})
-        path = report.path.replace("\\", "/")
         out.extend(diagnostic(path, f, cols, mine.get(f.fingerprint)) for f in report.findings)
     return out
 
 
 def format_rdjson(reports: list[Report], *, sources: dict[str, str] | None = None, rewrites: Rewrites | None = None) -> str:
     result = {"source": SOURCE, "diagnostics": diagnostics(reports, sources, rewrites)}
-    return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(result, indent=2, ensure_ascii=False)) + "\n"
 
 
 def format_rdjsonl(reports: list[Report], *, sources: dict[str, str] | None = None, rewrites: Rewrites | None = None) -> str:
-    return "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in diagnostics(reports, sources, rewrites))
+    return "".join(json_safe(json.dumps(d, ensure_ascii=False)) + "\n" for d in diagnostics(reports, sources, rewrites))

@@ -84,3 +84,21 @@ class Document:
             cached = (key, [b.start for b in self.blocks], max_end)
             self.__dict__["_index"] = cached
         return cached[1], cached[2]
+
+
+def effective_blocks(document: Document, accepted: set[int]) -> list[Block]:
+    """Weak heading candidates the detector rejected are ordinary text again, joined to the text
+    that follows them on their line (`- **Query plans**: add an index` is one list item)."""
+    styles = {h.title_start: h.style for h in document.headings}
+    rejected = {b.start for b in document.blocks if b.kind == HEADING and b.start not in accepted}
+    bodies = {b.after_title: b for b in document.blocks if b.after_title in rejected}
+    out = []
+    for b in document.blocks:
+        if b.after_title in rejected:
+            continue  # merged into its title below
+        if b.start in rejected:
+            body = bodies.get(b.start)
+            kind = body.kind if body else (LIST_ITEM if styles.get(b.start) in ("numbered", "list_label") else PARAGRAPH)
+            b = Block(kind, b.start, body.end if body else b.end, b.quoted, task=body.task if body else None)
+        out.append(b)
+    return out
