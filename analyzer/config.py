@@ -25,7 +25,7 @@ from analyzer.nlp.sections import CANONICAL_SECTIONS
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster, same data
 
-PROFILES = ("auto", "ai", "general")
+PROFILES = ("auto", "ai", "general", "near_miss")
 FAIL_LEVELS = ("error", "warning", "suggestion", "never")
 CONFIG_NAMES = (".pmlint.yaml", ".pmlint.yml")
 
@@ -113,8 +113,9 @@ def _merge(base: dict[str, Any], layer: dict[str, Any], source: str, schema: dic
             if key == "required_sections" and isinstance(value, dict):
                 merged = dict(base.get(key) or {})
                 for profile, sections in value.items():
-                    if profile not in ("ai", "general"):
-                        raise ConfigError(f"{source}: unknown profile {profile!r} in required_sections (ai, general)")
+                    if profile not in PROFILES[1:]:
+                        raise ConfigError(f"{source}: unknown profile {profile!r} in required_sections "
+                                          f"({', '.join(PROFILES[1:])})")
                     merged[profile] = sections
                 base[key] = merged
             elif key == "rules" and isinstance(value, dict):

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Iterator
 from spacy.tokens import Doc
 
 from analyzer.judging.actions import find_action_items
-from analyzer.judging.profile import front_matter_profile, is_ai_incident
+from analyzer.judging.profile import front_matter_profile, is_ai_incident, is_near_miss
 from analyzer.judging.whatnotwhy import place as place_what_not_why
 from analyzer.judging.checks import DOCUMENT_CHECKS, Context, Hit, covered
 from analyzer.judging.followup import FOLLOWUP_CHECKS
@@ -211,7 +211,8 @@ class Analyzer:
         ai_incident = ai if ai is not None else is_ai_incident(document.masked, self.config["ai_detection"]["threshold"])
         profile = self.config.profile
         if profile == "auto":
-            profile = "ai" if ai_incident else "general"
+            near_miss = is_near_miss(document.metadata if isinstance(document.metadata, dict) else {}, document.masked)
+            profile = "near_miss" if near_miss else ("ai" if ai_incident else "general")
         ctx = Context(
             text=text,
             document=document,

@@ -106,6 +106,7 @@ PIPELINE_HEADINGS: list[tuple[str, str]] = [
     ("Training/serving skew", "The serving pipeline normalised amounts differently from training."),
     ("Data validation limits", "Null rate above 2% on `amount` should block the batch."),
     ("Executive Summary", "Checkout outage caused by a misconfigured feature flag."),
+    ("What would have happened", "Every EU checkout would have failed for about two hours."),
 ]
 
 

@@ -27,7 +27,8 @@ from analyzer.reading.inputs import decode
 UPLOAD_TYPES = ("md", "markdown", "txt")
 EXAMPLE_RESOURCE = "data/example-draft.md"  # packaged copy of examples/problematic-llm-support-bot.md
 EXAMPLE_FALLBACK = Path("examples") / "problematic-llm-support-bot.md"  # in a source checkout
-PROFILE_LABELS = {"auto": "Detected automatically", "ai": "AI/ML incident", "general": "General incident"}
+PROFILE_LABELS = {"auto": "Detected automatically", "ai": "AI/ML incident", "general": "General incident",
+                  "near_miss": "Near miss"}
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.SUGGESTION)
 # Findings are coloured by what the reviewer is pointing at, not by their exact rule family.
 GROUPS: dict[str, str] = {"blame": "Blame", "why": "What, not why", "structure": "Structure"}

@@ -82,7 +82,7 @@ def covered(section: Section, classifier: SectionClassifier) -> tuple[str, ...]:
 
 def check_required_section(rule: Rule, ctx: Context) -> Iterable[Hit]:
     present = {name for s in ctx.sections for name in covered(s, ctx.classifier)}
-    note = " for an AI/ML incident" if ctx.profile == "ai" else ""
+    note = {"ai": " for an AI/ML incident", "near_miss": " for a near miss"}.get(ctx.profile, "")
     for name in ctx.required:
         if name in present or any(e in present for e in EQUIVALENT.get(name, ())):
             continue

@@ -90,3 +90,28 @@ def front_matter_profile(metadata: dict) -> bool | None:
     if isinstance(tags, list) and {str(t).lower() for t in tags} & {"ai", "ml", "ai/ml", "machine-learning", "llm"}:
         return True
     return None
+
+
+_NEAR_MISS = re.compile(r"\bnear[- ]miss(es)?\b", re.I)
+_CAUGHT_BEFORE = re.compile(
+    r"[^.\n]*\b(caught|stopped|blocked|detected|found|spotted)\b[^.\n]{0,60}\bbefore\b[^.\n]{0,40}"
+    r"\b(any (customer|user) impact|(it|they|this|the change) (reached|hit|affected) (production|customers|users)|"
+    r"impact(ing)? (any )?(customers|users)|customers (were|could be) affected|any impact)\b", re.I)
+_NEGATION = re.compile(r"\b(not|never|no|n't|wasn't|weren't|didn't)\b", re.I)
+NEAR_MISS_WINDOW = 3000  # a near miss says so in its title or summary
+
+
+def is_near_miss(metadata: dict, text: str) -> bool:
+    """Front matter `type: near-miss` (or `near_miss: true`), else a document that says it was a
+    near miss or that it was caught before impact."""
+    kind = str(metadata.get("type", "")).strip().lower().replace("_", "-").replace(" ", "-")
+    if kind in ("near-miss", "nearmiss", "near-misses"):
+        return True
+    if metadata.get("near_miss") is True:
+        return True
+    if kind in ("incident", "outage"):
+        return False
+    head = text[:NEAR_MISS_WINDOW]
+    if _NEAR_MISS.search(head):
+        return True
+    return any(not _NEGATION.search(m.group(0)) for m in _CAUGHT_BEFORE.finditer(head))

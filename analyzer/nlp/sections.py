@@ -27,6 +27,7 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when pre
 CANONICAL_SECTIONS: tuple[str, ...] = (
     "summary",
     "impact",
+    "potential_impact",
     "timeline",
     "root_cause",
     "five_whys",

@@ -44,7 +44,7 @@ def format_text(reports: list[Report], *, colour: bool = False) -> str:
             if f.suggestion.strip() and f.code != "PM301":
                 lines.extend(_suggestion_lines(f.suggestion))
         lines.append(
-            f"{report.path}: score {report.score}/100, {'AI/ML' if report.ai_incident else 'general'} profile, "
+            f"{report.path}: score {report.score}/100, {'near-miss' if report.profile == 'near_miss' else 'AI/ML' if report.ai_incident else 'general'} profile, "
             f"{len(report.findings)} finding(s)"
         )
     failed = sum(1 for r in reports if r.error)

@@ -4,7 +4,6 @@ and stated cost, joins a tracker export, and builds the report."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
@@ -17,27 +16,10 @@ from analyzer.archive.learning.report import build
 from analyzer.archive.learning.state import from_record, with_tracker
 from analyzer.judging.timeline import ttd_ttr
 from analyzer.archive.learning.tracker import TrackerItem, read_tracker
+from analyzer.judging.profile import is_near_miss
 from analyzer.archive.scoring import score_archive
 from analyzer.config import Config, load_config
 from analyzer.errors import InputError
-
-_NEAR_MISS = re.compile(
-    r"\bnear[- ]miss(es)?\b|\b(caught|stopped|blocked|detected)\b[^.]{0,60}\bbefore\b[^.]{0,40}"
-    r"\b(impact|production|customers?|users?|it reached|any harm)\b", re.I)
-
-
-def is_near_miss(metadata: Mapping[str, Any], text: str) -> bool:
-    """Front matter `type: near-miss` (or `near_miss: true`), else a document that says it was a
-    near miss or that it was caught before impact."""
-    kind = str(metadata.get("type", "")).strip().lower().replace("_", "-").replace(" ", "-")
-    if kind in ("near-miss", "nearmiss", "near-misses"):
-        return True
-    if metadata.get("near_miss") is True:
-        return True
-    if kind in ("incident", "outage"):
-        return False
-    return bool(_NEAR_MISS.search(text[:20000]))
-
 
 def _day(value: str | None) -> date | None:
     """A row date (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`) as a day; partial dates take the first day."""
