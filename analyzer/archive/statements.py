@@ -21,7 +21,7 @@ from pathlib import PurePath
 from typing import Iterable, Sequence
 
 from analyzer.archive.causes import _names_a_section
-from analyzer.nlp.sections import build_sections, default_classifier
+from analyzer.nlp.sections import section_bodies
 
 CAUSE_SECTIONS = ("root_cause", "contributing_factors", "five_whys", "lessons_learned")
 MIN_WORDS = 5
@@ -59,26 +59,8 @@ _FIELD = re.compile(r"\**([A-Z][\w ()/&'-]{1,50}?)\**[ \t]*:")
 def _cause_spans(text: str) -> tuple[list[tuple[int, int]], str]:
     """(start, end) of the body of every cause section, in `text` offsets; and the masked text
     (code and markup blanked, offsets kept)."""
-    from analyzer.reading.markdown import parse
-
-    document = parse(text)
-    clf = default_classifier()
-    accepted = []
-    for cand in document.headings:
-        title = document.text[cand.title_start : cand.title_end]
-        match = clf.classify(title)
-        if match is None and not cand.strong:
-            continue
-        accepted.append((cand.title_start, cand.title_end, cand.body_start, cand.level, title.strip(),
-                         match.category if match else None, ""))
-    sections = build_sections(accepted, len(document.text))
-    spans = []
-    for i, s in enumerate(sections):
-        if s.category not in CAUSE_SECTIONS:
-            continue
-        nxt = next((o.title_start for o in sections[i + 1 :] if o.title_start >= s.body_start), s.body_end)
-        spans.append((s.body_start, min(s.body_end, nxt)))
-    return spans, document.masked
+    bodies, masked = section_bodies(text)
+    return [(s.body_start, end) for s, end in bodies if s.category in CAUSE_SECTIONS], masked
 
 
 def _sentences(masked: str, start: int, end: int) -> Iterable[tuple[int, int]]:

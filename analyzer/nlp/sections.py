@@ -340,12 +340,10 @@ def build_sections(headings: list[tuple[int, int, int, int, str, str | None, str
     return out
 
 
-def split_sections(text: str) -> list[tuple[str | None, str, str]]:
-    """(category, heading, body text) for each section of a document, without spaCy.
-
-    The same heading rules as the pipeline component, minus the lemma keywords (titles are
-    matched on their words): fast enough for batch work such as clustering an archive.
-    """
+def section_bodies(text: str) -> tuple[list[tuple[Section, int]], str]:
+    """Each section of a document, without spaCy, with where its own body ends (before its first
+    sub-section), and the masked text. The same heading rules as the pipeline component, minus the
+    lemma keywords (titles are matched on their words): fast enough for batch work on an archive."""
     from analyzer.reading.markdown import parse
 
     document = parse(text)
@@ -360,10 +358,15 @@ def split_sections(text: str) -> list[tuple[str | None, str, str]]:
             (cand.title_start, cand.title_end, cand.body_start, cand.level, title.strip(),
              match.category if match else None, f"{match.method}:{match.rule}" if match else "")
         )
-    out = []
     sections = build_sections(accepted, len(document.text))
+    out = []
     for i, s in enumerate(sections):
         nxt = next((o.title_start for o in sections[i + 1 :] if o.title_start >= s.body_start), s.body_end)
-        body = document.masked[s.body_start : min(s.body_end, nxt)]
-        out.append((s.category, s.heading, " ".join(body.split())))
-    return out
+        out.append((s, min(s.body_end, nxt)))
+    return out, document.masked
+
+
+def split_sections(text: str) -> list[tuple[str | None, str, str]]:
+    """(category, heading, body text) for each section of a document, without spaCy."""
+    bodies, masked = section_bodies(text)
+    return [(s.category, s.heading, " ".join(masked[s.body_start:end].split())) for s, end in bodies]
