@@ -32,9 +32,10 @@ from analyzer.nlp.sections import CANONICAL_SECTIONS, build_sections, default_cl
 from analyzer.judging.suppress import apply as apply_directives
 from analyzer.judging.suppress import parse_directives
 
-CHUNK_CHARS = 100_000  # a Doc never holds more than this (parser memory grows with length)
-PIPE_CHARS = 100_000  # a batch with a Doc longer than half this goes through nlp.pipe one Doc at a time
-PIPE_BATCH = 16  # Docs nlp.pipe processes at once otherwise (at most 16 x 50k characters)
+CHUNK_CHARS = 25_000  # a Doc never holds more than this (tok2vec and parser memory grow with its tokens:
+# 25k characters of the densest text, "*a *a ...", are ~17k tokens and ~0.3 GB; 100k were 1.1 GB)
+PIPE_CHARS = 25_000  # a batch with a Doc longer than half this goes through nlp.pipe one Doc at a time
+PIPE_BATCH = 16  # Docs nlp.pipe processes at once otherwise (at most 16 x 12.5k characters)
 
 
 class _SafeDict(dict):
