@@ -10,14 +10,15 @@ scores into findings next to the rule hits:
   explanation and a rewrite of that sentence (blame) or the systemic version (actions). A
   classifier-only blame finding also needs a human in the sentence (a name, a role, a team, or a
   word such as "someone" or "they"): blame is about someone, and on real documents the model's
-  confident flags on sentences about systems alone were false alarms (models/README.md);
+  confident flags on sentences about systems alone were false alarms (analyzer/models/README.md);
 - a rule hit the classifier does not confirm stays `source: rule`, and its explanation notes
-  the classifier's probability.
+  the classifier's probability; a blame rule hit it scores below `classifiers.blame_veto` is
+  capped at a suggestion, with the reason.
 
 A rule hit counts as confirmed at the model's own decision threshold (0.5, in its manifest). A
-sentence no rule flagged becomes a finding only at the stricter thresholds in config
-(`classifiers.blame_threshold`, `classifiers.action_threshold`): in real documents blame is rare,
-so a classifier-only flag needs more evidence than the balanced training data suggests.
+sentence no rule flagged becomes a blame finding only when the model's probability, moved from
+the share of blame in its training data to the share in real post-mortems (`prior_shift`),
+reaches `classifiers.blame_threshold`; what-not-why uses `classifiers.action_threshold` as is.
 """
 
 from __future__ import annotations
