@@ -29,7 +29,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
-from spacy.tokens import Doc
 
 from analyzer.errors import ConfigError, ModelIntegrityError
 from analyzer.findings import Severity
