@@ -13,13 +13,24 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from analyzer.nlp.lexicon import Lexicon, agent_kind
+from analyzer.nlp.lexicon import Lexicon, agent_kind, is_speaker_label
 
 FAILURE_VERBS = frozenset(
     "forget ignore neglect overlook miss skip misconfigure misread mistype misjudge mishandle botch bungle"
-    " mess screw fumble break delete wipe nuke corrupt bypass circumvent disregard cause crash kill ruin"
-    " fail omit sabotage trash blow".split()
+    " mess screw fumble break corrupt bypass circumvent disregard cause crash ruin"
+    " fail omit sabotage blow".split()
 )
+# destroying something is often the remedy ("@kat deletes the stray pods"): a failure only with
+# a valuable or wrong object ("the production bucket", "the wrong job", "the whole CDN"), a
+# slip ("by accident") or a missing safeguard
+DESTRUCTIVE_VERBS = frozenset("delete wipe nuke kill trash purge drop truncate destroy erase overwrite".split())
+VALUABLE = frozenset(
+    "production prod live primary customer customers user users entire whole master main"
+    " backup backups database".split()
+)
+CONCESSIVE = frozenset({"although", "though", "despite"})
+NO_CHECKS = frozenset("failing failed zero red untested unreviewed".split())
+SLIP = frozenset("accidentally mistakenly inadvertently unintentionally accident mistake".split())
 NEUTRAL_VERBS = frozenset(
     "push merge deploy ship approve run change apply commit release make write edit modify update execute"
     " enter type set introduce roll drop disable remove leave add upload launch trigger rush".split()
@@ -90,6 +101,17 @@ def _has_bad_object(verb: Token) -> bool:
             return True
         if child.dep_ == "advcl" and any(t.lower_ == "without" for t in child.children):
             return True
+        if child.dep_ == "advcl" and any(t.dep_ == "mark" and t.lower_ in CONCESSIVE for t in child.children):
+            return True  # "approved the change even though the eval showed ...": acted against a warning
+        if child.dep_ == "prep" and child.lower_ == "despite":
+            return True
+        if child.dep_ in ("advmod", "prep") and _subtree_has(child, SLIP):
+            return True  # "by mistake", "accidentally"
+        if child.dep_ == "prep" and child.lower_ == "of" and child.head.lower_ == "instead" or \
+                child.lower_ == "instead" and any(t.lower_ == "of" for t in child.children):
+            return True  # "ran the script against prod instead of staging": the wrong choice
+        if child.dep_ == "prep" and child.lower_ == "with" and _subtree_has(child, NO_CHECKS):
+            return True  # "merged with failing tests", "with zero evals run"
     return False
 
 
@@ -114,8 +136,19 @@ def _is_failure(verb: Token) -> bool:
         if lemma in ("fail",):
             return any(c.dep_ == "xcomp" for c in verb.children)
         return True
+    if lemma in DESTRUCTIVE_VERBS:
+        return _has_bad_object(verb) or _destroys_valuable(verb)
     if lemma in NEUTRAL_VERBS:
         return _has_bad_object(verb)
+    return False
+
+
+def _destroys_valuable(verb: Token) -> bool:
+    for child in verb.children:
+        if child.dep_ in ("dobj", "nsubjpass") and _subtree_has(child, VALUABLE):
+            return True
+        if child.dep_ in ("advmod", "prep") and _subtree_has(child, SLIP):
+            return True
     return False
 
 
@@ -129,6 +162,10 @@ def _agents(verb: Token) -> list[tuple[Token, bool]]:
             out.append((subj, False))
         elif child.dep_ == "agent":
             out.extend((p, True) for p in child.children if p.dep_ == "pobj")
+    if not out:
+        # a name the parser misread, opening the clause: "Will ignored ..." (a modal), "June broke ..."
+        out = [(c, False) for c in verb.children
+               if c.dep_ in ("aux", "npadvmod") and c.i < verb.i and c.is_title and c.i == c.sent.start]
     if not out and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         out = [(a, p) for a, p in _agents(verb.head) if not p]
     if not out and verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("try", "manage", "decide", "choose", "attempt"):
@@ -220,7 +257,7 @@ def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
             continue
         for agent, passive in _agents(verb):
             kind = agent_kind(agent, lexicon)
-            if kind is None:
+            if kind is None or is_speaker_label(agent):
                 continue
             if passive:
                 agent_tokens = [agent.head, agent]

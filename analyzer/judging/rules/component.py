@@ -44,7 +44,8 @@ class RuleHit:
     rewrite: str = ""
     suggestion: str = ""  # a pattern-specific suggestion, when the rule has one
     agent_kind: str = ""
-    debris: bool = False  # in machine text (a log line, table debris, tracker activity), not a sentence
+    debris: str = ""  # "machine": in machine text (a log line, table debris, tracker activity); "title": in a
+    # heading or a numbered contents entry, which names a topic rather than stating a cause
 
 
 def section_at(doc: Doc, char: int) -> str | None:
@@ -61,6 +62,8 @@ class RuleRunner:
         self.exceptions = Matcher(nlp.vocab)  # `except:` patterns: a hit they overlap is not one
         self.pattern_suggestion: dict[str, str] = {}
         self.needs_person: set[str] = set()
+        self.at_start: set[str] = set()
+        self.keep_in: dict[str, frozenset[str]] = {}
         for rule in self.phrase_rules:
             for i, pat in enumerate(rule.options.get("patterns", [])):
                 text = pat["pattern"] if isinstance(pat, dict) else pat
@@ -70,6 +73,10 @@ class RuleRunner:
                     self.pattern_suggestion[key] = pat["suggestion"]
                 if isinstance(pat, dict) and pat.get("subject") == "person":
                     self.needs_person.add(key)
+                if isinstance(pat, dict) and pat.get("at_start"):
+                    self.at_start.add(key)
+                if isinstance(pat, dict) and pat.get("keep_in"):
+                    self.keep_in[key] = frozenset(pat["keep_in"])
             for i, text in enumerate(rule.options.get("except", [])):
                 self.exceptions.add(f"{rule.code}!{i}", compile_pattern(text))
         self.rules_by_code = {r.code: r for r in rules}
@@ -96,7 +103,9 @@ class RuleRunner:
                 continue
             if key in self.needs_person and not _person_subject(span, lexicon):
                 continue
-            if not self._accept(rule, doc, span, sent, lexicon):
+            if key in self.at_start and any(not (t.is_space or t.is_punct) for t in doc[sent.start:s]):
+                continue
+            if not self._accept(rule, doc, span, sent, lexicon, self.keep_in.get(key, frozenset())):
                 continue
             seen.add((code, sent.start))
             if rule.options.get("sentence"):
@@ -104,7 +113,7 @@ class RuleRunner:
             else:
                 target = span
             hits.append(RuleHit(code, target.start_char, target.end_char, span.text, "", self.pattern_suggestion.get(key, ""),
-                                debris=is_debris(sent)))
+                                debris=_not_a_sentence(doc, sent, span)))
         if self.agent_rules:
             for hit in find_agent_hits(doc, lexicon):
                 cats = categories_for(doc, hit.span.start, hit.span.end) & {"REJECTED", "HYPOTHETICAL"}
@@ -116,12 +125,12 @@ class RuleRunner:
                             continue
                         seen.add((rule.code, hit.span.start))
                         hits.append(RuleHit(rule.code, hit.span.start_char, hit.span.end_char, hit.cue, hit.rewrite, "",
-                                            hit.kind, debris=is_debris(hit.span.sent)))
+                                            hit.kind, debris=_not_a_sentence(doc, hit.span.sent, hit.span)))
         doc._.rule_hits = hits
         doc.spans["pmlint"] = [doc.char_span(h.start, h.end, label=h.code, alignment_mode="expand") for h in hits]
         return doc
 
-    def _accept(self, rule: Rule, doc: Doc, span: Span, sent: Span, lexicon) -> bool:
+    def _accept(self, rule: Rule, doc: Doc, span: Span, sent: Span, lexicon, keep_in: frozenset[str] = frozenset()) -> bool:
         section = section_at(doc, span.start_char)
         if rule.scope:
             in_section = rule.in_scope(section) and any(not s.startswith("@") for s in rule.scope)
@@ -145,26 +154,69 @@ class RuleRunner:
         if rule.options.get("requires_agent"):
             from analyzer.nlp.lexicon import agent_kind
 
-            if not any(agent_kind(t, lexicon) for t in sent if t.i < span.start or t.i >= span.end):
+            if not any(agent_kind(t, lexicon) for t in sent) and not _we_promise(sent):
                 return False
         filters = set(rule.options.get("context_filter", ["NEGATED", "REJECTED", "HYPOTHETICAL"]))
+        filters -= keep_in
         if categories_for(doc, span.start, span.end) & filters:
             return False
         return True
 
 
+_SECTION_NUMBER = re.compile(r"\s*(?:[-*•]\s*)?\d+(?:\.\d+)+\.?\s+\S")  # "3.5 ", "2.1.4. "
+
+
+def _not_a_sentence(doc: Doc, sent: Span, span: Span) -> str:
+    """Why a sentence is not one a person wrote as a statement: "machine" text, or a "title" (a
+    heading, or a numbered contents entry such as "3.5 Human error", with no verb: it names the
+    topic of a section, it does not say what caused the incident)."""
+    if is_debris(sent):
+        return "machine"
+    if any(t.pos_ in ("VERB", "AUX") for t in sent) or sum(t.is_alpha for t in sent) > 8:
+        return ""
+    line_start = doc.text.rfind("\n", 0, sent.start_char) + 1
+    if _SECTION_NUMBER.match(doc.text[line_start:sent.start_char] + sent.text):
+        return "title"
+    here = span.start_char + doc._.pm_offset
+    section = innermost_section(doc._.sections or (), here)
+    if section is not None and section.title_start <= here and span.end_char + doc._.pm_offset <= section.title_end:
+        return "title"
+    return ""
+
+
+_WE = {"we", "everyone", "everybody", "people", "us"}
+_TRY_HARDER = re.compile(r"\bmore (careful|cautious|diligent|vigilant|attentive|mindful|alert|conscientious)|"
+                         r"\b(pay|paying) (more|closer|extra) attention|\bmore carefully\b|\bthink twice\b", re.I)
+
+
+def _we_promise(sent: Span) -> bool:
+    """A promise by "we" (or everyone) to try harder: "We need to be more mindful when ...",
+    "Going forward we will pay closer attention to ...". Past narrative ("we double-checked the
+    lag") is not one: the sentence must look ahead and ask for care, not a mechanism."""
+    return (any(t.lower_ in _WE and t.dep_ in ("nsubj", "nsubjpass") for t in sent)
+            and bool(FUTURE.search(sent.text)) and bool(_TRY_HARDER.search(sent.text)))
+
+
 def _person_subject(span: Span, lexicon) -> bool:  # noqa: ANN001
     """Whether the clause of the match has a person, role, team or personal pronoun as its subject
     ("She should have waited", not "Our canary should have caught it")."""
-    from analyzer.nlp.lexicon import agent_kind
+    from analyzer.nlp.lexicon import agent_kind, is_speaker_label
 
+    root = span.root
+    if root.pos_ in ("NOUN", "PROPN") and len(span) == 1:
+        # a fault noun: its owner ("Mike's mistake") or the subject of make/commit ("he made a mistake")
+        if any(c.dep_ == "poss" and agent_kind(c, lexicon) for c in root.children):
+            return True
+        if root.dep_ in ("dobj", "attr") and root.head.lemma_ in ("make", "commit"):
+            return any(c.dep_ == "nsubj" and agent_kind(c, lexicon) for c in root.head.children)
+        return False
     heads = {span.root, span.root.head}
     for tok in span:
         if tok.dep_ in ("aux", "auxpass", "neg"):
             heads.add(tok.head)
     for head in heads:
         for child in head.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and agent_kind(child, lexicon):
+            if child.dep_ in ("nsubj", "nsubjpass") and agent_kind(child, lexicon) and not is_speaker_label(child):
                 return True
     return False
 
