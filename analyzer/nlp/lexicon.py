@@ -124,7 +124,7 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
         and not _system_by_context(token)
         # a capitalised first word is evidence of a name only if it is not an English word, one
         # of the names that are also words ("Tom", "Mark"), or a name by the entity recogniser
-        and (not (_opens_clause(token) and lower in _COMMON_WORDS) or lower in lex.name_words or _ner_person(token))
+        and (not (opens_clause(token) and lower in _COMMON_WORDS) or lower in lex.name_words or _ner_person(token))
     ):
         return "person"
     if _name_as_noun(token, lex):
@@ -144,7 +144,7 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
 _SUBJECT_LIKE = frozenset({"nsubj", "nsubjpass", "poss", "conj", "appos", "ROOT", "npadvmod", "dep"})
 
 
-def _opens_clause(token: Token) -> bool:
+def opens_clause(token: Token) -> bool:
     """The first word of a sentence, a table cell, a label's value or a list item, where a
     capital letter says nothing about a name ("| Canary should have caught it |")."""
     if token.is_sent_start or token.i == 0:
@@ -171,9 +171,9 @@ def _name_as_noun(token: Token, lex: Lexicon) -> bool:
     if token.tag_ == "MD":
         # "Will ignored the drift alerts": a sentence-initial modal before a past verb with no subject
         head = token.head
-        return (lower in lex.name_words and token.is_sent_start and head.tag_ in ("VBD", "VBN")
+        return (lower in lex.name_words and opens_clause(token) and head.tag_ in ("VBD", "VBN")
                 and not any(c.dep_ in ("nsubj", "nsubjpass", "auxpass") or c.lemma_ in ("be", "have")
-                            for c in head.children if c is not token))
+                            for c in head.children if c.i != token.i))
     if token.pos_ not in ("NOUN", "PROPN") or token.dep_ not in _SUBJECT_LIKE:
         return False
     if any(c.dep_ in ("det", "amod", "compound", "nummod") for c in token.children):

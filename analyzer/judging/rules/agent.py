@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from analyzer.nlp.lexicon import Lexicon, agent_kind, is_speaker_label
+from analyzer.nlp.lexicon import Lexicon, agent_kind, is_speaker_label, opens_clause
 
 FAILURE_VERBS = frozenset(
     "forget ignore neglect overlook miss skip misconfigure misread mistype misjudge mishandle botch bungle"
@@ -28,6 +28,8 @@ VALUABLE = frozenset(
     "production prod live primary customer customers user users entire whole master main"
     " backup backups database".split()
 )
+REMEDY = frozenset("fix hotfix patch rollback revert mitigation workaround".split())
+PRODUCTION = frozenset({"production", "prod", "main", "master", "live"})
 CONCESSIVE = frozenset({"although", "though", "despite"})
 NO_CHECKS = frozenset("failing failed zero red untested unreviewed".split())
 SLIP = frozenset("accidentally mistakenly inadvertently unintentionally accident mistake".split())
@@ -107,11 +109,18 @@ def _has_bad_object(verb: Token) -> bool:
             return True
         if child.dep_ in ("advmod", "prep") and _subtree_has(child, SLIP):
             return True  # "by mistake", "accidentally"
-        if child.dep_ == "prep" and child.lower_ == "of" and child.head.lower_ == "instead" or \
-                child.lower_ == "instead" and any(t.lower_ == "of" for t in child.children):
-            return True  # "ran the script against prod instead of staging": the wrong choice
         if child.dep_ == "prep" and child.lower_ == "with" and _subtree_has(child, NO_CHECKS):
             return True  # "merged with failing tests", "with zero evals run"
+    doc = verb.doc
+    for t in verb.subtree:
+        if t.lower_ == "instead" and t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "of" and (
+                doc[t.i + 2].tag_ != "VBG" or doc[t.i + 2].lower_ in ("staging", "testing")):
+            # the wrong target: "ran the script against prod instead of staging", "deleted the
+            # volume instead of the snapshot"; not a choice of action ("instead of failing over")
+            return True
+        if t.lower_ in ("directly", "straight") and t.head.i == verb.i and _subtree_has(verb, PRODUCTION) and not any(
+                c.dep_ == "dobj" and _subtree_has(c, REMEDY) for c in verb.children):
+            return True  # "pushed the config directly to production": no stage in between
     return False
 
 
@@ -136,6 +145,8 @@ def _is_failure(verb: Token) -> bool:
         if lemma in ("fail",):
             return any(c.dep_ == "xcomp" for c in verb.children)
         return True
+    if any(c.dep_ in ("advmod", "prep") and _subtree_has(c, SLIP) for c in verb.children):
+        return True  # any act "by mistake" or "accidentally"
     if lemma in DESTRUCTIVE_VERBS:
         return _has_bad_object(verb) or _destroys_valuable(verb)
     if lemma in NEUTRAL_VERBS:
@@ -165,7 +176,7 @@ def _agents(verb: Token) -> list[tuple[Token, bool]]:
     if not out:
         # a name the parser misread, opening the clause: "Will ignored ..." (a modal), "June broke ..."
         out = [(c, False) for c in verb.children
-               if c.dep_ in ("aux", "npadvmod") and c.i < verb.i and c.is_title and c.i == c.sent.start]
+               if c.dep_ in ("aux", "npadvmod") and c.i < verb.i and c.is_title and opens_clause(c)]
     if not out and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         out = [(a, p) for a, p in _agents(verb.head) if not p]
     if not out and verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("try", "manage", "decide", "choose", "attempt"):
