@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", help="the corpus folder (default ../shared/corpus)")
     ap.add_argument("--agreement", action="store_true")
     ap.add_argument("--ci-review", action="store_true")
-    ap.add_argument("--false-alarms", action="store_true", help="list the blame findings judged wrong (offsets)")
+    ap.add_argument("--false-alarms", action="store_true", help="list the blame findings judged wrong and the labelled blame missed (offsets)")
     ap.add_argument("--json", metavar="FILE")
     ap.add_argument("--config", metavar="FILE", help="a .pmlint.yaml to measure instead of the defaults")
     args = ap.parse_args(argv)
@@ -221,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         result["actions"] = action_figures(primary, reports)
         if not args.false_alarms:
             result["blame"].pop("false_alarms")
+            result["blame"].pop("missed")
     text = json.dumps(result, indent=2)
     if args.json:
         Path(args.json).write_text(text + "\n", encoding="utf-8")

@@ -103,7 +103,7 @@ class RuleRunner:
                 continue
             if key in self.needs_person and not _person_subject(span, lexicon):
                 continue
-            if key in self.at_start and any(not (t.is_space or t.is_punct) for t in doc[sent.start:s]):
+            if key in self.at_start and not _opens_sentence(doc[sent.start:s]):
                 continue
             if not self._accept(rule, doc, span, sent, lexicon, self.keep_in.get(key, frozenset())):
                 continue
@@ -182,6 +182,16 @@ def _not_a_sentence(doc: Doc, sent: Span, span: Span) -> str:
     if section is not None and section.title_start <= here and span.end_char + doc._.pm_offset <= section.title_end:
         return "title"
     return ""
+
+
+def _opens_sentence(prefix: Span) -> bool:
+    """Nothing but punctuation, or an opening phrase set off by a comma ("In any case, had the
+    runbook been followed, ..."), comes before the match."""
+    words = [t for t in prefix if not (t.is_space or t.is_punct)]
+    if not words:
+        return True
+    last = next((t for t in reversed(prefix) if not t.is_space), None)
+    return last is not None and last.text == "," and not any(t.pos_ in ("VERB", "AUX") for t in prefix)
 
 
 _WE = {"we", "everyone", "everybody", "people", "us"}
