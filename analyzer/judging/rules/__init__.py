@@ -44,8 +44,8 @@ KINDS: dict[str, set[str]] = {
 }
 SENTENCE_KINDS = {"phrase", "agent"}
 # a phrase pattern is a string or {pattern, suggestion?, subject?, at_start?}; `subject: person`
-# accepts the match only when the clause's subject (or, for a noun such as "mistake", its owner:
-# "Mike's mistake", "he made a mistake") is a person, role, team or personal pronoun; `at_start:
+# accepts the match only when the clause's subject (or, for a noun such as "fault", its owner:
+# "Mike's mistake caused ...", "his fault") is a person, role, team or personal pronoun; `at_start:
 # true` only when the match opens its sentence ("Had the runbook been followed, ..."); `keep_in:
 # [HYPOTHETICAL, NEGATED]` keeps the match in a sentence of that context (a past counterfactual
 # about people blames them; "nobody reads the runbook" is blame although it is negated)

@@ -214,12 +214,12 @@ def _person_subject(span: Span, lexicon) -> bool:  # noqa: ANN001
 
     root = span.root
     if root.pos_ in ("NOUN", "PROPN") and len(span) == 1:
-        # a fault noun: its owner ("Mike's mistake") or the subject of make/commit ("he made a mistake")
-        if any(c.dep_ == "poss" and agent_kind(c, lexicon) for c in root.children):
-            return True
-        if root.dep_ in ("dobj", "attr") and root.head.lemma_ in ("make", "commit"):
-            return any(c.dep_ == "nsubj" and agent_kind(c, lexicon) for c in root.head.children)
-        return False
+        # a fault noun with a person as its owner: "it was his fault", and a mistake given as the
+        # cause ("Mike's mistake caused the outage", "it was Mike's mistake"), not one narrated
+        # ("Otto realized his mistake and stopped the job")
+        if root.lower_ in ("mistake", "mistakes") and root.dep_ not in ("nsubj", "nsubjpass", "attr"):
+            return False
+        return any(c.dep_ == "poss" and agent_kind(c, lexicon) for c in root.children)
     heads = {span.root, span.root.head}
     for tok in span:
         if tok.dep_ in ("aux", "auxpass", "neg"):
