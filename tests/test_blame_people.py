@@ -46,6 +46,11 @@ def blame(analyzer, sentence: str) -> list:
     "Mark ran the refund script against prod instead of staging.",
     "Bill exported the unreviewed labels by mistake.",
     "Faith approved the prompt change even though the evaluation showed fake policy numbers.",
+    # an omission pinned on a person, a person's failure, a breach, a counterfactual mid-sentence
+    "The backups were not verified by the responsible engineer for six months.",
+    "The data loss was caused by the failure of the storage administrator to verify backup integrity.",
+    "The officer released the file in breach of the documented control.",
+    "The breach would not have occurred had staff complied with the sharing policy.",
 ])
 def test_textbook_blame_with_a_sentence_initial_name_or_pronoun_is_found(analyzer, sentence):
     assert blame(analyzer, sentence), sentence
@@ -63,6 +68,10 @@ def test_textbook_blame_with_a_sentence_initial_name_or_pronoun_is_found(analyze
     "Even if the on-call had noticed the alert, the failover would have taken an hour.",
     "We double-checked the replica lag before failing over.",
     "Lazy replication writes the secondary copies asynchronously.",
+    "The alert was not seen by the on-call because it was routed to e-mail.",
+    "Why was this not picked up by the developer and the reviewers?",
+    "Members noticed various failures of Prow to respond to events.",
+    "Otto realized his mistake and stopped the job.",
 ])
 def test_blameless_sentences_with_the_same_words_are_not_blame(analyzer, sentence):
     assert not [f for f in blame(analyzer, sentence) if f.severity.value != "suggestion"], sentence

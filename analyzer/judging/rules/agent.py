@@ -30,6 +30,7 @@ VALUABLE = frozenset(
 )
 REMEDY = frozenset("fix hotfix patch rollback revert mitigation workaround".split())
 PRODUCTION = frozenset({"production", "prod", "main", "master", "live"})
+BREACH = frozenset({"breach", "contravention", "violation", "defiance"})
 CONCESSIVE = frozenset({"although", "though", "despite"})
 NO_CHECKS = frozenset("failing failed zero red untested unreviewed".split())
 SLIP = frozenset("accidentally mistakenly inadvertently unintentionally accident mistake".split())
@@ -45,7 +46,7 @@ BAD_WORDS = frozenset(
 MISSING_SAFEGUARD = frozenset(
     "test testing tests review reviews reviewing approval approvals check checks checking canary permission"
     " telling notice notifying announcement backup backups warning peer validation asking authorization"
-    " sign-off signoff".split()
+    " authorisation sign-off signoff permissions".split()
 )
 COMPLEMENT_VERBS = frozenset({"forget", "fail", "neglect", "omit"})
 # verbs whose passive "was <verb>ed by X" with a neutral verb still needs a bad subject
@@ -107,6 +108,8 @@ def _has_bad_object(verb: Token) -> bool:
             return True  # "approved the change even though the eval showed ...": acted against a warning
         if child.dep_ == "prep" and child.lower_ == "despite":
             return True
+        if child.dep_ == "prep" and child.lower_ == "in" and _subtree_has(child, BREACH):
+            return True  # "in breach of the policy", "in contravention of"
         if child.dep_ in ("advmod", "prep") and _subtree_has(child, SLIP):
             return True  # "by mistake", "accidentally"
         if child.dep_ == "prep" and child.lower_ == "with" and _subtree_has(child, NO_CHECKS):
@@ -151,6 +154,17 @@ def _is_failure(verb: Token) -> bool:
         return _has_bad_object(verb) or _destroys_valuable(verb)
     if lemma in NEUTRAL_VERBS:
         return _has_bad_object(verb)
+    return False
+
+
+def _explained(verb: Token) -> bool:
+    """The clause gives the system's reason: "was not seen by the on-call because it was routed to
+    e-mail", "... due to the muted channel"."""
+    for child in verb.children:
+        if child.dep_ == "advcl" and any(t.dep_ == "mark" and t.lower_ in ("because", "since", "as") for t in child.children):
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("because", "due"):
+            return True
     return False
 
 
@@ -262,11 +276,17 @@ QUESTION = "Ask the question behind it instead of naming who acted: what made th
 def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
     hits: list[AgentHit] = []
     for verb in doc:
-        if verb.pos_ not in ("VERB", "AUX") or not _is_failure(verb):
+        if verb.pos_ not in ("VERB", "AUX"):
             continue
-        if any(c.dep_ == "neg" for c in verb.children):
+        # a negated verb is no failure ("Priya did not ignore the alert"), except a passive one with
+        # a person as its agent: an omission pinned on someone ("was not verified by the owner")
+        negated = any(c.dep_ == "neg" for c in verb.children)
+        if negated and (verb.tag_ != "VBN" or _explained(verb) or verb.sent.text.rstrip().endswith("?")) \
+                or not negated and not _is_failure(verb):
             continue
         for agent, passive in _agents(verb):
+            if negated and not passive:
+                continue
             kind = agent_kind(agent, lexicon)
             if kind is None or is_speaker_label(agent):
                 continue

@@ -219,7 +219,12 @@ def _person_subject(span: Span, lexicon) -> bool:  # noqa: ANN001
         # ("Otto realized his mistake and stopped the job")
         if root.lower_ in ("mistake", "mistakes") and root.dep_ not in ("nsubj", "nsubjpass", "attr"):
             return False
-        return any(c.dep_ == "poss" and agent_kind(c, lexicon) for c in root.children)
+        if any(c.dep_ == "poss" and agent_kind(c, lexicon) for c in root.children):
+            return True
+        # "the failure of the storage administrator to verify ..." (a role or team: "failures of
+        # Prow" is a system's)
+        return any(c.dep_ == "prep" and c.lower_ == "of" and any(
+            p.dep_ == "pobj" and agent_kind(p, lexicon) in ("role", "team") for p in c.children) for c in root.children)
     heads = {span.root, span.root.head}
     for tok in span:
         if tok.dep_ in ("aux", "auxpass", "neg"):
