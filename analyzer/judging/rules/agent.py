@@ -244,6 +244,17 @@ def _phrase(token: Token) -> str:
     return _text(list(token.subtree))
 
 
+def _object_and_tail(obj: Token) -> tuple[str, str]:
+    """An object without the phrases that tell where or instead of what ("the refund script" and
+    "against prod instead of staging"), so the rewrite reads "The refund script was run against
+    prod instead of staging"."""
+    tails = [c for c in obj.rights if c.dep_ in ("prep", "cc") and c.lower_ not in ("of", "for", "with") or
+             c.dep_ == "cc" and c.lower_ == "of"]
+    moved = {t.i for c in tails for t in c.subtree}
+    core = [t for t in obj.subtree if t.i not in moved]
+    return _text(core), " ".join(_phrase(c) for c in tails)
+
+
 def _rest(verb: Token, exclude: set[int]) -> str:
     parts = []
     for child in verb.rights:
@@ -274,8 +285,8 @@ def blameless_rewrite(verb: Token, agent: Token, passive: bool) -> str:
             return f"{text.rstrip(' .')}: the process relied on someone remembering it, and nothing checked or automated it."
     obj = next((c for c in verb.children if c.dep_ in ("dobj",)), None)
     if obj is not None:
-        what = _phrase(obj)
-        rest = _rest(verb, {obj.i})
+        what, tail = _object_and_tail(obj)
+        rest = " ".join(p for p in (tail, _rest(verb, {obj.i})) if p)
         particle = next((c.text for c in verb.children if c.dep_ == "prt"), "")
         verb_text = vbn(lemma) + (f" {particle}" if particle else "")
         if lemma in ("ignore", "miss", "overlook", "disregard"):
