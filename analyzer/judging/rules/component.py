@@ -105,7 +105,8 @@ class RuleRunner:
                 continue
             if key in self.at_start and not _opens_sentence(doc[sent.start:s]):
                 continue
-            if not self._accept(rule, doc, span, sent, lexicon, self.keep_in.get(key, frozenset())):
+            if not self._accept(rule, doc, span, sent, lexicon, self.keep_in.get(key, frozenset()),
+                                names_allowed=key in self.needs_person):
                 continue
             seen.add((code, sent.start))
             if rule.options.get("sentence"):
@@ -130,7 +131,8 @@ class RuleRunner:
         doc.spans["pmlint"] = [doc.char_span(h.start, h.end, label=h.code, alignment_mode="expand") for h in hits]
         return doc
 
-    def _accept(self, rule: Rule, doc: Doc, span: Span, sent: Span, lexicon, keep_in: frozenset[str] = frozenset()) -> bool:
+    def _accept(self, rule: Rule, doc: Doc, span: Span, sent: Span, lexicon, keep_in: frozenset[str] = frozenset(),
+                names_allowed: bool = False) -> bool:
         section = section_at(doc, span.start_char)
         if rule.scope:
             in_section = rule.in_scope(section) and any(not s.startswith("@") for s in rule.scope)
@@ -142,7 +144,7 @@ class RuleRunner:
             low = f" {sent.text.lower()} "
             if any(u in low for u in unless):
                 return False
-        if rule.options.get("exclude_propn"):
+        if rule.options.get("exclude_propn") and not names_allowed:  # a pattern about a person may hold a name
             for tok in span:
                 if tok.pos_ == "PROPN" or tok.ent_type_ in ENT_NAMES:
                     return False
@@ -154,7 +156,7 @@ class RuleRunner:
         if rule.options.get("requires_agent"):
             from analyzer.nlp.lexicon import agent_kind
 
-            if not any(agent_kind(t, lexicon) for t in sent) and not _we_promise(sent):
+            if not any(agent_kind(t, lexicon) for t in sent) and not _we_promise(sent) and not _imperative(sent, span):
                 return False
         filters = set(rule.options.get("context_filter", ["NEGATED", "REJECTED", "HYPOTHETICAL"]))
         filters -= keep_in
@@ -199,6 +201,15 @@ _TRY_HARDER = re.compile(r"\bmore (careful|cautious|diligent|vigilant|attentive|
                          r"\b(pay|paying) (more|closer|extra) attention|\bmore carefully\b|\bthink twice\b", re.I)
 
 
+def _imperative(sent: Span, span: Span) -> bool:
+    """An order to try harder, addressed to the reader: "Be more careful.", "Stay vigilant
+    please" (the match opens its sentence and its verb has no subject)."""
+    root = span.root
+    return (_opens_sentence(sent.doc[sent.start:span.start]) and span[0].lower_ in ("be", "stay", "remain", "pay", "take")
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.head.children)
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children))
+
+
 def _we_promise(sent: Span) -> bool:
     """A promise by "we" (or everyone) to try harder: "We need to be more mindful when ...",
     "Going forward we will pay closer attention to ...". Past narrative ("we double-checked the
@@ -225,7 +236,7 @@ def _person_subject(span: Span, lexicon) -> bool:  # noqa: ANN001
         # Prow" is a system's)
         return any(c.dep_ == "prep" and c.lower_ == "of" and any(
             p.dep_ == "pobj" and agent_kind(p, lexicon) in ("role", "team") for p in c.children) for c in root.children)
-    heads = {span.root, span.root.head}
+    heads = {span.root, span.root.head} | {t for t in span if t.pos_ in ("VERB", "AUX")}
     for tok in span:
         if tok.dep_ in ("aux", "auxpass", "neg"):
             heads.add(tok.head)
