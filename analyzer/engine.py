@@ -329,6 +329,9 @@ def _capped(severity: Severity, at_most: Severity | None) -> Severity:
 
 
 def _explain(hit: RuleHit) -> str:
+    if hit.debris == "title":
+        return (f"matched \"{_short(hit.cue, 60)}\" in a heading, which names a topic, so it is only a suggestion: "
+                "check that the section below describes the conditions rather than a person")
     if hit.debris:
         return (f"matched \"{_short(hit.cue, 60)}\" in machine text (a log line, table debris or tracker activity), "
                 "so it is only a suggestion")

@@ -174,11 +174,11 @@ def agreement(primary: dict[str, dict], second: dict[str, dict]) -> dict:
     }
 
 
-def ci_review(corpus: Path) -> list[dict]:
+def ci_review(corpus: Path, config=None) -> list[dict]:  # noqa: ANN001
     """Every corpus document that fails `pmlint check` at the defaults, with its error findings."""
     with (corpus / "index.csv").open(encoding="utf-8") as fh:
         files = [row["file"] for row in csv.DictReader(fh) if row["kind"] == "document"]
-    reports = analyse(files, corpus)
+    reports = analyse(files, corpus, config=config)
     out = []
     for file in files:
         errors = [f for f in reports[file].findings if str(f.severity) == "error"]
@@ -193,9 +193,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", help="the corpus folder (default ../shared/corpus)")
     ap.add_argument("--agreement", action="store_true")
     ap.add_argument("--ci-review", action="store_true")
-    ap.add_argument("--false-alarms", action="store_true", help="list the blame findings judged wrong (offsets)")
+    ap.add_argument("--false-alarms", action="store_true", help="list the blame findings judged wrong and the labelled blame missed (offsets)")
     ap.add_argument("--json", metavar="FILE")
+    ap.add_argument("--config", metavar="FILE", help="a .pmlint.yaml to measure instead of the defaults")
     args = ap.parse_args(argv)
+    from analyzer.config import load_config
+
+    config = load_config(args.config) if args.config else None
     corpus = corpus_dir(args.corpus)
     if corpus is None:
         print("eval_real: ../shared/corpus is not here; nothing to measure", file=sys.stderr)
@@ -209,14 +213,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.agreement:
         result["agreement"] = agreement(primary, load_labels((SECOND,), REAL))
     if args.ci_review:
-        result["ci_review"] = ci_review(corpus)
+        result["ci_review"] = ci_review(corpus, config)
     if not (args.agreement or args.ci_review):
-        reports = analyse(sorted(primary), corpus)
+        reports = analyse(sorted(primary), corpus, config=config)
         result["blame"] = blame_figures(primary, reports, sources(REAL))
         result["sections"] = section_figures(primary, reports)
         result["actions"] = action_figures(primary, reports)
         if not args.false_alarms:
             result["blame"].pop("false_alarms")
+            result["blame"].pop("missed")
     text = json.dumps(result, indent=2)
     if args.json:
         Path(args.json).write_text(text + "\n", encoding="utf-8")

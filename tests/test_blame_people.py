@@ -29,9 +29,67 @@ def blame(analyzer, sentence: str) -> list:
     "Carlos failed to follow the runbook.",
     "She should have waited for the replica to catch up.",
     "Mark ignored the alert.",
+    # names the tagger reads as common nouns or as a modal
+    "Summer forgot to deactivate the debug flag before the submission.",
+    "Will ignored the drift alerts.",
+    "June broke the feature pipeline.",
+    # in a table cell, and teams written as they are said
+    "| Cause | June ignored the disk-full warnings for days |",
+    "Ops ignored the expiry mail.",
+    "QA skipped the regression suite again.",
+    # a person's mistake, a counterfactual about people, a promise to try harder
+    "Mike's mistake caused the outage.",
+    "Had the documentation been consulted, the outage would have been avoided.",
+    "If the operator had read the runbook, this would not have happened.",
+    "We need to be more mindful when changing the load balancer config.",
+    # a neutral verb with the wrong target, a slip, or against a warning
+    "Mark ran the refund script against prod instead of staging.",
+    "Bill exported the unreviewed labels by mistake.",
+    "Faith approved the prompt change even though the evaluation showed fake policy numbers.",
+    # an omission pinned on a person, a person's failure, a breach, a counterfactual mid-sentence
+    "The backups were not verified by the responsible engineer for six months.",
+    "The data loss was caused by the failure of the storage administrator to verify backup integrity.",
+    "The officer released the file in breach of the documented control.",
+    "The breach would not have occurred had staff complied with the sharing policy.",
 ])
 def test_textbook_blame_with_a_sentence_initial_name_or_pronoun_is_found(analyzer, sentence):
     assert blame(analyzer, sentence), sentence
+
+
+@pytest.mark.parametrize("sentence", [
+    "Will be restarted at noon.",                     # a modal, not Will
+    "Will restart the pods at noon.",
+    "[00:04:46] Ravi: the eval suite should have caught it but it had no legal questions",  # a speaker
+    "The Service failed to meet the availability commitment in June.",  # "the Service" is no name
+    "@kat deletes all the stray pods that are still trying to start.",  # destroying is the remedy
+    "The on-call rolled back instead of failing over, which restored service.",
+    "Priya pushed the fix directly to production to stop the bleeding.",
+    "Tom found the fault in the disk controller.",
+    "Even if the on-call had noticed the alert, the failover would have taken an hour.",
+    "We double-checked the replica lag before failing over.",
+    "Lazy replication writes the secondary copies asynchronously.",
+    "The alert was not seen by the on-call because it was routed to e-mail.",
+    "Why was this not picked up by the developer and the reviewers?",
+    "Members noticed various failures of Prow to respond to events.",
+    "Otto realized his mistake and stopped the job.",
+])
+def test_blameless_sentences_with_the_same_words_are_not_blame(analyzer, sentence):
+    assert not [f for f in blame(analyzer, sentence) if f.severity.value != "suggestion"], sentence
+
+
+@pytest.mark.parametrize("text", [
+    "# Report\n\n- 3.4 Networking issues\n\n- 3.5 Human error\n\n## Summary\n\nThe cluster was down.\n",
+    "# Report\n\n## Human error\n\nThe deploy went out at 10:00.\n",
+])
+def test_a_heading_or_contents_entry_names_a_topic_so_it_is_only_a_suggestion(analyzer, text):
+    found = [f for f in analyzer.analyze(text).findings if f.rule == "blame.human-error"]
+    assert found and all(f.severity.value == "suggestion" for f in found)
+    assert "heading" in found[0].explanation
+
+
+def test_a_cause_field_that_says_human_error_is_still_an_error(analyzer):
+    found = [f for f in analyzer.analyze("## Root cause\n\nHuman error.\n").findings if f.rule == "blame.human-error"]
+    assert [f.severity.value for f in found] == ["error"]
 
 
 @pytest.mark.parametrize("sentence,word", [

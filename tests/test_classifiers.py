@@ -137,7 +137,7 @@ def test_rule_and_classifier_findings_are_combined(analyzer):
     text = (
         "## Summary\n"
         "Priya pushed the broken config to production without testing it.\n\n"
-        "Apparently reading the runbook was optional for the night shift.\n\n"
+        "Funny how the release calendar is always a surprise to the mobile folks.\n\n"
         "The job failed to start because the queue was full.\n"
     )
     report = analyzer.analyze(text)
@@ -160,5 +160,5 @@ def test_classifier_thresholds_live_in_config(tmp_path):
     from analyzer.engine import Analyzer
 
     strict = Analyzer(load_config(overrides={"classifiers": {"blame_threshold": 0.999, "action_threshold": 0.999}}))
-    text = "## Summary\nApparently reading the runbook was optional for the night shift.\n"
+    text = "## Summary\nFunny how the release calendar is always a surprise to the mobile folks.\n"
     assert "PM110" not in [f.code for f in strict.analyze(text).findings]

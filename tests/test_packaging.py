@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DRAFT = (
     "## Summary\n"
     "Priya pushed the broken config to production without testing it.\n\n"
-    "Apparently reading the runbook was optional for the night shift.\n\n"
+    "Funny how the release calendar is always a surprise to the mobile folks.\n\n"
     "The job failed to start because the queue was full.\n"
 )
 MODEL_FILES = ("blame/meta.yaml", "blame/linear/model.json", "blame/textcat/config.cfg",

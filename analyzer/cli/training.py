@@ -136,6 +136,7 @@ def _real_prose(args: argparse.Namespace, config) -> dict | None:
     _log(f"pmlint evaluate: real prose: analysing {len(labels)} labelled documents")
     figures = blame_figures(labels, analyse(sorted(labels), corpus, config=config), sources(folder))
     figures.pop("false_alarms", None)
+    figures.pop("missed", None)
     return {"task": "blame", "split": "real-prose", **figures}
 
 

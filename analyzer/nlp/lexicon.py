@@ -114,6 +114,7 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
     text = token.text
     if (
         token.pos_ == "PROPN"
+        and not any(c.dep_ == "det" for c in token.children)  # "the Service", "the Vendor": not a name
         and token.ent_type_ not in NON_PERSON_ENTS
         and token.is_alpha
         and len(text) > 1
@@ -123,8 +124,10 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
         and not _system_by_context(token)
         # a capitalised first word is evidence of a name only if it is not an English word, one
         # of the names that are also words ("Tom", "Mark"), or a name by the entity recogniser
-        and (not (token.is_sent_start and lower in _COMMON_WORDS) or lower in lex.name_words or _ner_person(token))
+        and (not (opens_clause(token) and lower in _COMMON_WORDS) or lower in lex.name_words or _ner_person(token))
     ):
+        return "person"
+    if _name_as_noun(token, lex):
         return "person"
     lemma = token.lemma_.lower()
     if token.pos_ in ("NOUN", "PRON", "PROPN") and (lemma in lex.roles or lower in lex.roles):
@@ -133,9 +136,54 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
         return "role"
     if i >= 1 and token.pos_ in ("NOUN", "PROPN") and f"{token.doc[i - 1].lower_} {lower}" in lex.role_phrases:
         return "role"  # "night shift", "release manager", "data scientist"
-    if token.pos_ == "NOUN" and lemma in lex.teams:
-        return "team"
+    if token.pos_ == "NOUN" and lemma in lex.teams or token.pos_ == "PROPN" and lower in lex.teams:
+        return "team"  # "the platform team"; "Ops ignored ...", "QA skipped ..."
     return None
+
+
+_SUBJECT_LIKE = frozenset({"nsubj", "nsubjpass", "poss", "conj", "appos", "ROOT", "npadvmod", "dep"})
+
+
+def opens_clause(token: Token) -> bool:
+    """The first word of a sentence, a table cell, a label's value or a list item, where a
+    capital letter says nothing about a name ("| Canary should have caught it |")."""
+    if token.is_sent_start or token.i == 0:
+        return True
+    prev = token.doc[token.i - 1]
+    return prev.is_space or prev.text in ("|", ":", "-", "*", "•", "(", '"', "“", "[", ">")
+
+
+def is_speaker_label(token: Token) -> bool:
+    """A chat or minutes line's speaker ("Ravi: the suite should have caught it"), not an agent."""
+    doc = token.doc
+    return token.i + 1 < len(doc) and doc[token.i + 1].text == ":"
+
+
+def _name_as_noun(token: Token, lex: Lexicon) -> bool:
+    """A first name the tagger read as a common noun or a modal: "Summer forgot ...", "Grace
+    swapped ...", "Ravi merged ...", "Will ignored ...". It stands alone (no determiner or
+    adjective), in the place of a subject or an owner, and is a name: one of the names that are
+    also words, or a word the entity recogniser calls a person. A Title-case subject of a system verb ("Prow crashed") stays a system."""
+    text = token.text
+    if not (token.is_alpha and len(text) > 1 and text[0].isupper() and text[1:].islower()):
+        return False
+    lower = token.lower_
+    if token.tag_ == "MD":
+        # "Will ignored the drift alerts": a sentence-initial modal before a past verb with no subject
+        head = token.head
+        return (lower in lex.name_words and opens_clause(token) and head.tag_ in ("VBD", "VBN")
+                and not any(c.dep_ in ("nsubj", "nsubjpass", "auxpass") or c.lemma_ in ("be", "have")
+                            for c in head.children if c.i != token.i))
+    if token.pos_ not in ("NOUN", "PROPN") or token.dep_ not in _SUBJECT_LIKE:
+        return False
+    if any(c.dep_ in ("det", "amod", "compound", "nummod") for c in token.children):
+        return False
+    if _system_by_context(token) or _in_proper_name_run(token):
+        return False
+    if lower in lex.name_words:
+        return True
+    # "Ravi merged ...", not "Boskos' StatefulSet" or a sentence-initial "Validator should have ..."
+    return lower not in _COMMON_WORDS and _ner_person(token)
 
 
 def _in_proper_name_run(token: Token) -> bool:

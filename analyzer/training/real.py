@@ -79,6 +79,7 @@ def blame_figures(labels: dict[str, dict], reports: dict, src: dict[str, str]) -
     firm_total = firm_found = firm_found_warn = 0
     sentences = flags = 0
     false_alarms: list[dict] = []
+    missed: list[dict] = []
     for file, rec in labels.items():
         report = reports[file]
         spans = rec.get("blame", [])
@@ -102,6 +103,8 @@ def blame_figures(labels: dict[str, dict], reports: dict, src: dict[str, str]) -
             found = [f for f in blame if f.start < s["end"] and s["start"] < f.end]
             firm_found += bool(found)
             firm_found_warn += any(str(f.severity) in ("error", "warning") for f in found)
+            if not found:
+                missed.append({"file": file, "start": s["start"], "end": s["end"], "kind": s.get("kind")})
 
     def prec(c: Counter) -> dict:
         return {"tp": c["tp"], "fp": c["fp"], "uncertain": c["uncertain"], "precision": ratio(c["tp"], c["tp"] + c["fp"])}
@@ -117,4 +120,5 @@ def blame_figures(labels: dict[str, dict], reports: dict, src: dict[str, str]) -
         "recall_any_severity": ratio(firm_found, firm_total),
         "recall_warning_or_error": ratio(firm_found_warn, firm_total),
         "false_alarms": false_alarms,
+        "missed": missed,
     }

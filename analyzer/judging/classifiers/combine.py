@@ -39,6 +39,12 @@ GENERIC_ACTION = ("Turn this into a mechanism that removes the class of failure:
                   "safer default or an alert with a threshold and an owner, so that the next instance cannot recur.")
 
 
+WHOLE_SENTENCE = {  # the explanation when no single cue stands out
+    "blame": "the blame model reads the whole sentence as pointing at people (p={p:.2f})",
+    "actions": "the model reads the whole item as fixing this instance only (p={p:.2f})",
+}
+
+
 def prior_shift(training_rate: float, base_rate: float) -> float:
     """The odds factor that moves a probability learnt at `training_rate` positives to a world
     where `base_rate` of the sentences are positive (Saerens et al.'s prior-shift correction)."""
@@ -103,7 +109,8 @@ class ClassifierCombiner:
                             code, start, end,
                             {"cue": text if len(text) <= 90 else text[:89] + "…", "cues": cues or "the sentence as a whole"},
                             suggestion=sc.suggestion or (GENERIC_ACTION if task == "actions" else ""),
-                            confidence=sc.p, source="classifier", explanation=cues,
+                            confidence=sc.p, source="classifier",
+                            explanation=cues or WHOLE_SENTENCE[task].format(p=sc.p),
                         ))
         return out
 

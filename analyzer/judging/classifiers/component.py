@@ -29,6 +29,12 @@ HUMAN_WORDS = frozenset(
 )
 
 
+def _in_passing(token) -> bool:  # noqa: ANN001
+    if token.dep_ == "pobj":
+        return token.head.lower_ in ("with", "of", "in", "on", "at", "from", "into", "about", "among", "across")
+    return token.dep_ in ("compound", "amod", "nmod")
+
+
 @dataclass(frozen=True)
 class Score:
     start: int  # doc-local char offsets of the sentence
@@ -116,7 +122,9 @@ class ClassifierScorer:
 
     @staticmethod
     def _human(sent, lexicon) -> bool:
-        return any(t.lower_ in HUMAN_WORDS or agent_kind(t, lexicon) for t in sent)
+        """A person, role, team or human pronoun takes part in the sentence: not one only mentioned
+        in passing ("discussed with the Helm team", "the logging of a team's cluster")."""
+        return any((t.lower_ in HUMAN_WORDS or agent_kind(t, lexicon)) and not _in_passing(t) for t in sent)
 
     def _action_suggestion(self, doc: Doc, sent) -> str:
         """The systemic version from the what-not-why rule's pattern data, when one matches."""

@@ -142,7 +142,9 @@ def is_debris(sent: Span) -> bool:
     tokens = [t for t in sent if not t.is_space]
     if not tokens:
         return True
-    words = sum(1 for t in tokens if t.is_alpha)
+    if len(tokens) > 1 and tokens[-1].is_punct:
+        tokens = tokens[:-1]  # a sentence's full stop is not debris ("Ahmed's fault.")
+    words = sum(1 for t in tokens if t.is_alpha or t.lower_ in ("'s", "’s", "n't", "n’t"))
     return words < 0.6 * len(tokens) or bool(_TRACKER_CHROME.search(sent.text))
 
 

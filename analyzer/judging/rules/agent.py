@@ -13,13 +13,27 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from analyzer.nlp.lexicon import Lexicon, agent_kind
+from analyzer.nlp.lexicon import Lexicon, agent_kind, is_speaker_label, opens_clause
 
 FAILURE_VERBS = frozenset(
     "forget ignore neglect overlook miss skip misconfigure misread mistype misjudge mishandle botch bungle"
-    " mess screw fumble break delete wipe nuke corrupt bypass circumvent disregard cause crash kill ruin"
-    " fail omit sabotage trash blow".split()
+    " mess screw fumble break corrupt bypass circumvent disregard cause crash ruin"
+    " fail omit sabotage blow".split()
 )
+# destroying something is often the remedy ("@kat deletes the stray pods"): a failure only with
+# a valuable or wrong object ("the production bucket", "the wrong job", "the whole CDN"), a
+# slip ("by accident") or a missing safeguard
+DESTRUCTIVE_VERBS = frozenset("delete wipe nuke kill trash purge drop truncate destroy erase overwrite".split())
+VALUABLE = frozenset(
+    "production prod live primary customer customers user users entire whole master main"
+    " backup backups database".split()
+)
+REMEDY = frozenset("fix hotfix patch rollback revert mitigation workaround".split())
+PRODUCTION = frozenset({"production", "prod", "main", "master", "live"})
+BREACH = frozenset({"breach", "contravention", "violation", "defiance"})
+CONCESSIVE = frozenset({"although", "though", "despite"})
+NO_CHECKS = frozenset("failing failed zero red untested unreviewed".split())
+SLIP = frozenset("accidentally mistakenly inadvertently unintentionally accident mistake".split())
 NEUTRAL_VERBS = frozenset(
     "push merge deploy ship approve run change apply commit release make write edit modify update execute"
     " enter type set introduce roll drop disable remove leave add upload launch trigger rush".split()
@@ -32,7 +46,7 @@ BAD_WORDS = frozenset(
 MISSING_SAFEGUARD = frozenset(
     "test testing tests review reviews reviewing approval approvals check checks checking canary permission"
     " telling notice notifying announcement backup backups warning peer validation asking authorization"
-    " sign-off signoff".split()
+    " authorisation sign-off signoff permissions".split()
 )
 COMPLEMENT_VERBS = frozenset({"forget", "fail", "neglect", "omit"})
 # verbs whose passive "was <verb>ed by X" with a neutral verb still needs a bad subject
@@ -44,6 +58,15 @@ IRREGULAR_VBN = {
     "mistype": "mistyped", "put": "put", "send": "sent", "rush": "rushed", "upload": "uploaded",
     "kill": "killed", "wipe": "wiped", "delete": "deleted", "approve": "approved", "merge": "merged",
     "type": "typed", "enter": "entered", "apply": "applied", "modify": "modified", "trigger": "triggered",
+}
+
+
+KNOWN_VERBS = FAILURE_VERBS | NEUTRAL_VERBS | DESTRUCTIVE_VERBS
+# irregular past tenses and participles of the verbs above, form -> lemma
+PAST_FORMS = {form: lemma for lemma, form in IRREGULAR_VBN.items() if form != lemma} | {
+    "forgot": "forget", "broke": "break", "blew": "blow", "ran": "run", "wrote": "write", "took": "take",
+    "overran": "overrun", "did": "do", "mistook": "mistake", "overrode": "override", "undid": "undo",
+    "misread": "misread", "shot": "shoot", "threw": "throw", "drove": "drive", "stole": "steal",
 }
 
 
@@ -90,18 +113,44 @@ def _has_bad_object(verb: Token) -> bool:
             return True
         if child.dep_ == "advcl" and any(t.lower_ == "without" for t in child.children):
             return True
+        if child.dep_ == "advcl" and any(t.dep_ == "mark" and t.lower_ in CONCESSIVE for t in child.children):
+            return True  # "approved the change even though the eval showed ...": acted against a warning
+        if child.dep_ == "prep" and child.lower_ == "despite":
+            return True
+        if child.dep_ == "prep" and child.lower_ == "in" and _subtree_has(child, BREACH):
+            return True  # "in breach of the policy", "in contravention of"
+        if child.dep_ in ("advmod", "prep") and _subtree_has(child, SLIP):
+            return True  # "by mistake", "accidentally"
+        if child.dep_ == "prep" and child.lower_ == "with" and _subtree_has(child, NO_CHECKS):
+            return True  # "merged with failing tests", "with zero evals run"
+    doc = verb.doc
+    for t in verb.subtree:
+        if t.lower_ == "instead" and t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "of" and (
+                doc[t.i + 2].tag_ != "VBG" or doc[t.i + 2].lower_ in ("staging", "testing")):
+            # the wrong target: "ran the script against prod instead of staging", "deleted the
+            # volume instead of the snapshot"; not a choice of action ("instead of failing over")
+            return True
+        if t.lower_ in ("directly", "straight") and t.head.i == verb.i and _subtree_has(verb, PRODUCTION) and not any(
+                c.dep_ == "dobj" and _subtree_has(c, REMEDY) for c in verb.children):
+            return True  # "pushed the config directly to production": no stage in between
     return False
 
 
 def verb_lemma(verb: Token) -> str:
-    """The verb's lemma; where the lemmatizer left an inflected form ("forgot"), lemminflect's."""
+    """The verb's lemma; where the lemmatizer left an inflected form ("forgot", "skipped"), the
+    verb of ours it is a form of. (Only the verbs the checks know matter here, so this needs no
+    lemma table: loading lemminflect's cost a cold check about 0.4 s.)"""
     lemma = verb.lemma_.lower()
-    if lemma == verb.lower_ and lemma not in FAILURE_VERBS and lemma not in NEUTRAL_VERBS:
-        from lemminflect import getLemma
-
-        found = getLemma(verb.lower_, upos="VERB")
-        if found:
-            return found[0].lower()
+    if lemma != verb.lower_ or lemma in KNOWN_VERBS:
+        return lemma
+    if lemma in PAST_FORMS:
+        return PAST_FORMS[lemma]
+    for suffix, repl in (("ied", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("s", ""), ("es", ""), ("ing", ""), ("ing", "e")):
+        if lemma.endswith(suffix):
+            stem = lemma[: len(lemma) - len(suffix)] + repl
+            for cand in (stem, stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem):
+                if cand in KNOWN_VERBS:
+                    return cand
     return lemma
 
 
@@ -114,8 +163,32 @@ def _is_failure(verb: Token) -> bool:
         if lemma in ("fail",):
             return any(c.dep_ == "xcomp" for c in verb.children)
         return True
+    if any(c.dep_ in ("advmod", "prep") and _subtree_has(c, SLIP) for c in verb.children):
+        return True  # any act "by mistake" or "accidentally"
+    if lemma in DESTRUCTIVE_VERBS:
+        return _has_bad_object(verb) or _destroys_valuable(verb)
     if lemma in NEUTRAL_VERBS:
         return _has_bad_object(verb)
+    return False
+
+
+def _explained(verb: Token) -> bool:
+    """The clause gives the system's reason: "was not seen by the on-call because it was routed to
+    e-mail", "... due to the muted channel"."""
+    for child in verb.children:
+        if child.dep_ == "advcl" and any(t.dep_ == "mark" and t.lower_ in ("because", "since", "as") for t in child.children):
+            return True
+        if child.dep_ == "prep" and child.lower_ in ("because", "due"):
+            return True
+    return False
+
+
+def _destroys_valuable(verb: Token) -> bool:
+    for child in verb.children:
+        if child.dep_ in ("dobj", "nsubjpass") and _subtree_has(child, VALUABLE):
+            return True
+        if child.dep_ in ("advmod", "prep") and _subtree_has(child, SLIP):
+            return True
     return False
 
 
@@ -129,6 +202,10 @@ def _agents(verb: Token) -> list[tuple[Token, bool]]:
             out.append((subj, False))
         elif child.dep_ == "agent":
             out.extend((p, True) for p in child.children if p.dep_ == "pobj")
+    if not out:
+        # a name the parser misread, opening the clause: "Will ignored ..." (a modal), "June broke ..."
+        out = [(c, False) for c in verb.children
+               if c.dep_ in ("aux", "npadvmod") and c.i < verb.i and c.is_title and opens_clause(c)]
     if not out and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         out = [(a, p) for a, p in _agents(verb.head) if not p]
     if not out and verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("try", "manage", "decide", "choose", "attempt"):
@@ -167,6 +244,17 @@ def _phrase(token: Token) -> str:
     return _text(list(token.subtree))
 
 
+def _object_and_tail(obj: Token) -> tuple[str, str]:
+    """An object without the phrases that tell where or instead of what ("the refund script" and
+    "against prod instead of staging"), so the rewrite reads "The refund script was run against
+    prod instead of staging"."""
+    tails = [c for c in obj.rights if c.dep_ in ("prep", "cc") and c.lower_ not in ("of", "for", "with") or
+             c.dep_ == "cc" and c.lower_ == "of"]
+    moved = {t.i for c in tails for t in c.subtree}
+    core = [t for t in obj.subtree if t.i not in moved]
+    return _text(core), " ".join(_phrase(c) for c in tails)
+
+
 def _rest(verb: Token, exclude: set[int]) -> str:
     parts = []
     for child in verb.rights:
@@ -197,8 +285,8 @@ def blameless_rewrite(verb: Token, agent: Token, passive: bool) -> str:
             return f"{text.rstrip(' .')}: the process relied on someone remembering it, and nothing checked or automated it."
     obj = next((c for c in verb.children if c.dep_ in ("dobj",)), None)
     if obj is not None:
-        what = _phrase(obj)
-        rest = _rest(verb, {obj.i})
+        what, tail = _object_and_tail(obj)
+        rest = " ".join(p for p in (tail, _rest(verb, {obj.i})) if p)
         particle = next((c.text for c in verb.children if c.dep_ == "prt"), "")
         verb_text = vbn(lemma) + (f" {particle}" if particle else "")
         if lemma in ("ignore", "miss", "overlook", "disregard"):
@@ -214,13 +302,19 @@ QUESTION = "Ask the question behind it instead of naming who acted: what made th
 def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
     hits: list[AgentHit] = []
     for verb in doc:
-        if verb.pos_ not in ("VERB", "AUX") or not _is_failure(verb):
+        if verb.pos_ not in ("VERB", "AUX"):
             continue
-        if any(c.dep_ == "neg" for c in verb.children):
+        # a negated verb is no failure ("Priya did not ignore the alert"), except a passive one with
+        # a person as its agent: an omission pinned on someone ("was not verified by the owner")
+        negated = any(c.dep_ == "neg" for c in verb.children)
+        if negated and (verb.tag_ != "VBN" or _explained(verb) or verb.sent.text.rstrip().endswith("?")) \
+                or not negated and not _is_failure(verb):
             continue
         for agent, passive in _agents(verb):
+            if negated and not passive:
+                continue
             kind = agent_kind(agent, lexicon)
-            if kind is None:
+            if kind is None or is_speaker_label(agent):
                 continue
             if passive:
                 agent_tokens = [agent.head, agent]

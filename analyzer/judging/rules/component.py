@@ -44,7 +44,8 @@ class RuleHit:
     rewrite: str = ""
     suggestion: str = ""  # a pattern-specific suggestion, when the rule has one
     agent_kind: str = ""
-    debris: bool = False  # in machine text (a log line, table debris, tracker activity), not a sentence
+    debris: str = ""  # "machine": in machine text (a log line, table debris, tracker activity); "title": in a
+    # heading or a numbered contents entry, which names a topic rather than stating a cause
 
 
 def section_at(doc: Doc, char: int) -> str | None:
@@ -61,6 +62,8 @@ class RuleRunner:
         self.exceptions = Matcher(nlp.vocab)  # `except:` patterns: a hit they overlap is not one
         self.pattern_suggestion: dict[str, str] = {}
         self.needs_person: set[str] = set()
+        self.at_start: set[str] = set()
+        self.keep_in: dict[str, frozenset[str]] = {}
         for rule in self.phrase_rules:
             for i, pat in enumerate(rule.options.get("patterns", [])):
                 text = pat["pattern"] if isinstance(pat, dict) else pat
@@ -70,6 +73,10 @@ class RuleRunner:
                     self.pattern_suggestion[key] = pat["suggestion"]
                 if isinstance(pat, dict) and pat.get("subject") == "person":
                     self.needs_person.add(key)
+                if isinstance(pat, dict) and pat.get("at_start"):
+                    self.at_start.add(key)
+                if isinstance(pat, dict) and pat.get("keep_in"):
+                    self.keep_in[key] = frozenset(pat["keep_in"])
             for i, text in enumerate(rule.options.get("except", [])):
                 self.exceptions.add(f"{rule.code}!{i}", compile_pattern(text))
         self.rules_by_code = {r.code: r for r in rules}
@@ -96,7 +103,10 @@ class RuleRunner:
                 continue
             if key in self.needs_person and not _person_subject(span, lexicon):
                 continue
-            if not self._accept(rule, doc, span, sent, lexicon):
+            if key in self.at_start and not _opens_sentence(doc[sent.start:s]):
+                continue
+            if not self._accept(rule, doc, span, sent, lexicon, self.keep_in.get(key, frozenset()),
+                                names_allowed=key in self.needs_person):
                 continue
             seen.add((code, sent.start))
             if rule.options.get("sentence"):
@@ -104,7 +114,7 @@ class RuleRunner:
             else:
                 target = span
             hits.append(RuleHit(code, target.start_char, target.end_char, span.text, "", self.pattern_suggestion.get(key, ""),
-                                debris=is_debris(sent)))
+                                debris=_not_a_sentence(doc, sent, span)))
         if self.agent_rules:
             for hit in find_agent_hits(doc, lexicon):
                 cats = categories_for(doc, hit.span.start, hit.span.end) & {"REJECTED", "HYPOTHETICAL"}
@@ -116,12 +126,13 @@ class RuleRunner:
                             continue
                         seen.add((rule.code, hit.span.start))
                         hits.append(RuleHit(rule.code, hit.span.start_char, hit.span.end_char, hit.cue, hit.rewrite, "",
-                                            hit.kind, debris=is_debris(hit.span.sent)))
+                                            hit.kind, debris=_not_a_sentence(doc, hit.span.sent, hit.span)))
         doc._.rule_hits = hits
         doc.spans["pmlint"] = [doc.char_span(h.start, h.end, label=h.code, alignment_mode="expand") for h in hits]
         return doc
 
-    def _accept(self, rule: Rule, doc: Doc, span: Span, sent: Span, lexicon) -> bool:
+    def _accept(self, rule: Rule, doc: Doc, span: Span, sent: Span, lexicon, keep_in: frozenset[str] = frozenset(),
+                names_allowed: bool = False) -> bool:
         section = section_at(doc, span.start_char)
         if rule.scope:
             in_section = rule.in_scope(section) and any(not s.startswith("@") for s in rule.scope)
@@ -133,7 +144,7 @@ class RuleRunner:
             low = f" {sent.text.lower()} "
             if any(u in low for u in unless):
                 return False
-        if rule.options.get("exclude_propn"):
+        if rule.options.get("exclude_propn") and not names_allowed:  # a pattern about a person may hold a name
             for tok in span:
                 if tok.pos_ == "PROPN" or tok.ent_type_ in ENT_NAMES:
                     return False
@@ -145,26 +156,93 @@ class RuleRunner:
         if rule.options.get("requires_agent"):
             from analyzer.nlp.lexicon import agent_kind
 
-            if not any(agent_kind(t, lexicon) for t in sent if t.i < span.start or t.i >= span.end):
+            if not any(agent_kind(t, lexicon) for t in sent) and not _we_promise(sent) and not _imperative(sent, span):
                 return False
         filters = set(rule.options.get("context_filter", ["NEGATED", "REJECTED", "HYPOTHETICAL"]))
+        filters -= keep_in
         if categories_for(doc, span.start, span.end) & filters:
             return False
         return True
 
 
+_SECTION_NUMBER = re.compile(r"\s*(?:[-*•]\s*)?\d+(?:\.\d+)+\.?\s+\S")  # "3.5 ", "2.1.4. "
+
+
+def _not_a_sentence(doc: Doc, sent: Span, span: Span) -> str:
+    """Why a sentence is not one a person wrote as a statement: "machine" text, or a "title" (a
+    heading, or a numbered contents entry such as "3.5 Human error", with no verb: it names the
+    topic of a section, it does not say what caused the incident)."""
+    if is_debris(sent):
+        return "machine"
+    if any(t.pos_ in ("VERB", "AUX") for t in sent) or sum(t.is_alpha for t in sent) > 8:
+        return ""
+    line_start = doc.text.rfind("\n", 0, sent.start_char) + 1
+    if _SECTION_NUMBER.match(doc.text[line_start:sent.start_char] + sent.text):
+        return "title"
+    here = span.start_char + doc._.pm_offset
+    section = innermost_section(doc._.sections or (), here)
+    if section is not None and section.title_start <= here and span.end_char + doc._.pm_offset <= section.title_end:
+        return "title"
+    return ""
+
+
+def _opens_sentence(prefix: Span) -> bool:
+    """Nothing but punctuation, or an opening phrase set off by a comma ("In any case, had the
+    runbook been followed, ..."), comes before the match."""
+    words = [t for t in prefix if not (t.is_space or t.is_punct)]
+    if not words:
+        return True
+    last = next((t for t in reversed(prefix) if not t.is_space), None)
+    return last is not None and last.text == "," and not any(t.pos_ in ("VERB", "AUX") for t in prefix)
+
+
+_WE = {"we", "everyone", "everybody", "people", "us"}
+_TRY_HARDER = re.compile(r"\bmore (careful|cautious|diligent|vigilant|attentive|mindful|alert|conscientious)|"
+                         r"\b(pay|paying) (more|closer|extra) attention|\bmore carefully\b|\bthink twice\b", re.I)
+
+
+def _imperative(sent: Span, span: Span) -> bool:
+    """An order to try harder, addressed to the reader: "Be more careful.", "Stay vigilant
+    please" (the match opens its sentence and its verb has no subject)."""
+    root = span.root
+    return (_opens_sentence(sent.doc[sent.start:span.start]) and span[0].lower_ in ("be", "stay", "remain", "pay", "take")
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.head.children)
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children))
+
+
+def _we_promise(sent: Span) -> bool:
+    """A promise by "we" (or everyone) to try harder: "We need to be more mindful when ...",
+    "Going forward we will pay closer attention to ...". Past narrative ("we double-checked the
+    lag") is not one: the sentence must look ahead and ask for care, not a mechanism."""
+    return (any(t.lower_ in _WE and t.dep_ in ("nsubj", "nsubjpass") for t in sent)
+            and bool(FUTURE.search(sent.text)) and bool(_TRY_HARDER.search(sent.text)))
+
+
 def _person_subject(span: Span, lexicon) -> bool:  # noqa: ANN001
     """Whether the clause of the match has a person, role, team or personal pronoun as its subject
     ("She should have waited", not "Our canary should have caught it")."""
-    from analyzer.nlp.lexicon import agent_kind
+    from analyzer.nlp.lexicon import agent_kind, is_speaker_label
 
-    heads = {span.root, span.root.head}
+    root = span.root
+    if root.pos_ in ("NOUN", "PROPN") and len(span) == 1:
+        # a fault noun with a person as its owner: "it was his fault", and a mistake given as the
+        # cause ("Mike's mistake caused the outage", "it was Mike's mistake"), not one narrated
+        # ("Otto realized his mistake and stopped the job")
+        if root.lower_ in ("mistake", "mistakes") and root.dep_ not in ("nsubj", "nsubjpass", "attr"):
+            return False
+        if any(c.dep_ == "poss" and agent_kind(c, lexicon) for c in root.children):
+            return True
+        # "the failure of the storage administrator to verify ..." (a role or team: "failures of
+        # Prow" is a system's)
+        return any(c.dep_ == "prep" and c.lower_ == "of" and any(
+            p.dep_ == "pobj" and agent_kind(p, lexicon) in ("role", "team") for p in c.children) for c in root.children)
+    heads = {span.root, span.root.head} | {t for t in span if t.pos_ in ("VERB", "AUX")}
     for tok in span:
         if tok.dep_ in ("aux", "auxpass", "neg"):
             heads.add(tok.head)
     for head in heads:
         for child in head.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and agent_kind(child, lexicon):
+            if child.dep_ in ("nsubj", "nsubjpass") and agent_kind(child, lexicon) and not is_speaker_label(child):
                 return True
     return False
 
