@@ -191,10 +191,28 @@ def test_pmlint_learn_on_a_small_archive(tmp_path):
     assert s["actions"] == 2 and by_ticket["OPS-1"]["status"] == "done" and by_ticket["OPS-1"]["done_on"] == "2024-03-05"
     assert by_ticket["OPS-2"]["status"] == "open" and not by_ticket["OPS-2"]["overdue"]
     assert report["per_quarter"] == {"2024-Q1": {"incidents": 1}, "2024-Q2": {"incidents": 1, "near_misses": 1}}
+    assert all(c["id"] != "-1" for c in report["causes"])  # a cause that does not recur is no cause of the report
     md = tmp_path / "learn.md"
     assert run(["learn", str(root), "--today", "2024-06-15", "--out", str(md), "--store", str(tmp_path / "store.sqlite"),
                 "--jobs", "1"]) == 0
     assert md.read_text(encoding="utf-8").startswith("# Learning report (2024-06-15)")
+
+
+def test_warm_learn_reads_the_cause_groups_from_the_store(tmp_path, monkeypatch):
+    from analyzer.archive import cause_report
+
+    root = tmp_path / "pm"
+    root.mkdir()
+    _write_archive(root)
+    store = tmp_path / "store.sqlite"
+    built = []
+    real = cause_report.cached_model
+    monkeypatch.setattr(cause_report, "cached_model", lambda *a, **k: built.append(1) or real(*a, **k))
+    first = cause_report.cause_groups(root, store=store, jobs=1)
+    assert cause_report.cause_groups(root, store=store, jobs=1) == first and len(built) == 1
+    (root / "2024-05-20-near.md").write_text("# Summary\nA different text now: the disk filled up.\n", encoding="utf-8")
+    cause_report.cause_groups(root, store=store, jobs=1)
+    assert len(built) == 2  # a changed document: grouped again
 
 
 def test_pmlint_learn_refuses_bad_arguments_clearly(tmp_path, capsys):
