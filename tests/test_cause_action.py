@@ -108,3 +108,22 @@ def test_taxonomy_terms_are_validated():
         load_taxonomy([{"id": "mine", "positive": ["a b c", "d e f", "g h i"], "terms": "not a list"}])
     mine = load_taxonomy([{"id": "mine", "positive": ["a b c", "d e f", "g h i"], "terms": ["Quorum"]}])
     assert next(c for c in mine if c.id == "mine").terms == ("quorum",)
+
+
+
+def test_a_nested_item_details_its_factor_and_is_no_cause_of_its_own():
+    causes = ("- The search cluster ran out of heap memory during the reindex\n"
+              "    - 31 GB used per machine and 2 GB free\n"
+              "    - pauses of several seconds in the collector\n")
+    actions = "- Give the search cluster headroom for a full reindex (owner: @ops)"
+    assert unaddressed(draft(causes, actions, heading="Contributing factors")) == []
+    flat = causes.replace("    - ", "- ")
+    assert unaddressed(draft(flat, actions, heading="Contributing factors")) == [
+        "31 GB used per machine and 2 GB free", "pauses of several seconds in the collector"]
+
+
+def test_a_capitalised_plural_meets_its_singular():
+    # spaCy can keep "Alerts" at the start of a sentence as its own lemma
+    assert "alert" in meaning("Alerts explode", ["alerts", "explode"]).lemmas
+    assert "alerting_gap" in meaning("Alerts explode", ["alerts", "explode"]).classes
+    assert meaning("glass corpus analysis", ["glass", "corpus", "analysis"]).lemmas == {"glass", "corpus", "analysis"}

@@ -99,11 +99,16 @@ def meaning(text: str, lemmas: Iterable[str], vocab: _Vocabulary | None = None) 
     """The classes whose terms `text` names (a word as lemma or as written; a phrase as written)
     and the specific lemmas, mapped through the synonym table."""
     vocab = vocab or vocabulary()
-    lemmas = [lemma.lower() for lemma in lemmas]
-    words = set(lemmas) | set(re.findall(r"[a-z][a-z0-9/-]*", text.lower()))
+    # a capitalised plural ("Alerts explode ...") keeps its "s" as a lemma: drop it on both sides
+    lemmas = [_singular(lemma.lower()) for lemma in lemmas]
+    words = set(lemmas) | {_singular(w) for w in re.findall(r"[a-z][a-z0-9/-]*", text.lower())}
     classes = frozenset(cid for cid, phrases, singles in vocab.classes if words & singles or phrases.search(text))
     specific = frozenset(vocab.canon.get(w, w) for w in lemmas if len(w) > 2 and w not in vocab.generic)
     return Meaning(classes, specific)
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
 
 
 def addresses(cause: Meaning, action: Meaning, min_shared: int = MIN_SHARED) -> bool:
@@ -119,9 +124,11 @@ def _causes(ctx: Context, sections: tuple[str, ...]) -> Iterable[tuple[int, int,
             blocks = ctx.blocks_in(section, (PARAGRAPH, LIST_ITEM, TABLE_CELL))
             if len(blocks) > MAX_BLOCKS:
                 continue
+            indents = {b.start: _indent(ctx.text, b.start) for b in blocks if b.kind == LIST_ITEM}
+            top = min(indents.values(), default=0)
             for block in blocks:
-                if block.start in seen or block.quoted:
-                    continue
+                if block.start in seen or block.quoted or indents.get(block.start, top) > top:
+                    continue  # a nested item details the factor above it
                 seen.add(block.start)
                 if any(s < block.end and block.start < e for s, e in action_spans):
                     continue
@@ -129,6 +136,12 @@ def _causes(ctx: Context, sections: tuple[str, ...]) -> Iterable[tuple[int, int,
                                          whole=block.kind != PARAGRAPH)
                 if first is not None:
                     yield (block.start, block.end, *first)
+
+
+def _indent(text: str, start: int) -> int:
+    """The indentation of the list item that starts at `start` (its marker included)."""
+    prefix = text[text.rfind("\n", 0, start) + 1:start]
+    return len(prefix) - len(prefix.lstrip())
 
 
 def _first_statement(ctx: Context, start: int, end: int, strict: bool, whole: bool) -> tuple[int, int, str] | None:
