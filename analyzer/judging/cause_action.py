@@ -1,17 +1,22 @@
 """Causes that no action item addresses (rule kind `cause_action`, PM205 `action.cause-unaddressed`).
 
-1. **Causes.** Each paragraph, list item or table cell of a root-cause or contributing-factors
-   section that states a mechanism (`cause_statements.MECHANISM`, with the same length and chrome
-   filters as the archive's cause statements) and is not itself an action item. Only documents with
-   at least one action item are checked: a draft without any is `section.missing`'s.
+1. **Causes.** Each top-level list item, table cell or short paragraph of a contributing-factors
+   section, and each paragraph or item of a root-cause section with a sentence that states a
+   mechanism and a gap (`MECHANISM` and `GAP`: an absence, a negation, a defect, a limit), with
+   the length and chrome filters of the archive's cause statements; never impact, an apology, an
+   unknown cause, an introduction ending in a colon or a question, a nested item (it details its
+   factor), an action item, or a section of more than `MAX_BLOCKS` paragraphs (a pasted thread).
+   Only documents with at least one action item are checked: a draft without any is
+   `section.missing`'s.
 2. **Addressed** when an action item is about the same mechanism, by meaning rather than by shared
    words:
    - *class*: the cause and the action both name terms of one class of the cause taxonomy
      (`causes.yaml` `terms`: the class's mechanism and its guardrail, so "the certificate expired"
      and "alert 30 days before expiry" meet in `cert_credential_expiry`);
-   - *mechanism*: they share at least `min_shared` specific lemmas (spaCy lemmas, so "expired" and
-     "expires" are one; `cause_action.yaml` synonyms, so "config" and "configuration", "alarm" and
-     "alert" are one; generic post-mortem words such as "issue", "fix" or "service" do not count).
+   - *mechanism*: they share at least `min_shared` (default 1) specific lemmas, often the
+     component's name (spaCy lemmas, so "expired" and "expires" are one; `cause_action.yaml`
+     synonyms, so "config" and "configuration", "alarm" and "alert" are one; generic post-mortem
+     words such as "issue", "fix" or "service" do not count).
 3. **Accepted**: the document decides not to act (`accept_risk` patterns: "we accept this risk
    because ...") in the cause itself, or anywhere in a sentence that names the cause's mechanism.
 
