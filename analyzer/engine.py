@@ -60,6 +60,7 @@ class _Chunk:
     sentences: list[tuple[int, int]]
     words: int
     classifier_scores: dict[str, Any]
+    lemmas: list[tuple[int, str]] = field(default_factory=list)  # (absolute offset, lemma) of content words
 
 
 @dataclass
@@ -203,10 +204,12 @@ class Analyzer:
         blocks = effective_blocks(document, {h.title_start for h in headings})
         rule_hits: list[RuleHit] = []
         sentences: list[tuple[int, int]] = []
+        lemmas: list[tuple[int, str]] = []
         words = 0
         for c in p.chunks:
             rule_hits.extend(replace(h, start=h.start + c.offset, end=h.end + c.offset) for h in c.rule_hits)
             sentences.extend(c.sentences)
+            lemmas.extend(c.lemmas)
             words += c.words
         ai = front_matter_profile(dict(document.metadata))
         ai_incident = ai if ai is not None else is_ai_incident(document.masked, self.config["ai_detection"]["threshold"])
@@ -225,6 +228,7 @@ class Analyzer:
             profile=profile,
             required=self.config.required_sections(profile),
             classifier=self.section_classifier,
+            lemmas=lemmas,
         )
         ctx.actions = find_action_items(text, blocks, ctx.category_at, sentences, document.tables)
         return ctx, words, len(headings)
@@ -306,6 +310,7 @@ def _summarise(doc: Doc) -> _Chunk:
         sentences=sentences,
         words=sum(1 for t in doc if t.is_alpha or t.like_num),
         classifier_scores=dict(doc._.classifier_scores or {}),
+        lemmas=[(t.idx + off, t.lemma_.lower() or t.lower_) for t in doc if t.is_alpha and not t.is_stop],
     )
 
 

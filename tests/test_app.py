@@ -374,12 +374,15 @@ def test_learning_page_on_a_small_folder(app_env):
     (folder / "2024-05-01-cert.md").write_text(
         "---\ntitle: Certificate expired again\ndate: 2024-05-01\n---\n# Summary\nThe CA certificate expired.\n\n"
         "## Root cause\nThe certificate was renewed by hand and no alert fired before expiry.\n", encoding="utf-8")
+    (folder / "2024-06-01-cert.md").write_text(  # a cause recurs from its third incident on
+        "---\ntitle: Certificate expired a third time\ndate: 2024-06-01\n---\n# Summary\nThe VPN certificate expired.\n\n"
+        "## Root cause\nThe certificate was renewed by hand and no expiry alert existed.\n", encoding="utf-8")
     at = start(timeout=120)
     at.radio(key="page").set_value("learning").run()
     at.text_input(key="archive_path").set_value("learn").run()
     at.button(key="learning_run").click().run()
     assert not at.exception, at.exception
-    assert metric(at, "Incidents") == "2"
+    assert metric(at, "Incidents") == "3"
     assert any("No action item is overdue" in s.value for s in at.success)
     assert at.expander, "the recurring causes are listed"
     at.selectbox(key="learning_open").set_value(str(folder / "2024-03-01-cert.md")).run()

@@ -11,7 +11,7 @@ import pytest
 from analyzer.archive.learning.cost import stated_cost
 from analyzer.archive.learning.recurrence import Incident, recurred_after_fix, recurred_while_open
 from analyzer.archive.learning.report import build, overdue_by_owner, to_markdown
-from analyzer.archive.learning.state import ActionState, from_record, status_word, with_tracker
+from analyzer.archive.learning.state import ActionState, from_record, with_tracker
 from analyzer.archive.learning.tracker import parse_date, read_tracker, ticket_keys
 
 D = date.fromisoformat
@@ -63,14 +63,25 @@ def test_linear_csv_export_with_configured_columns(tmp_path):
     assert items["ENG-4"].status == "done" and items["ENG-4"].resolved == D("2024-06-03")
 
 
-@pytest.mark.parametrize("word,status", [("Done", "done"), ("in progress", "open"), ("Won't do", "declined"), ("???", None)])
-def test_status_words(word, status):
-    assert status_word(word) == status
+def test_the_record_is_trusted():
+    """Status and done date come from the record the judging stage made (judging/actions.py reads
+    checkboxes, status words and "done 2024-03-02"); the text is not read again."""
+    from analyzer import analyze
+
+    text = ("## Action items\n\n- [x] Add canary OPS-1\n- Alert on expiry - done 2024-03-02\n"
+            "- Rotate keys every 90 days\n- [ ] Backoff in the client OPS-2\n"
+            "- Once done 2024-04-01 is past, remove the flag\n")
+    states = [from_record("a.md", a.to_dict()) for a in analyze(text).actions]
+    assert [(a.status, a.done_on) for a in states] == [
+        ("done", None), ("done", D("2024-03-02")), ("unknown", None), ("open", None), ("unknown", None)]
+    assert from_record("a.md", {"text": "Fixed 2024-01-01", "status": "unknown"}).status == "unknown"
+    assert from_record("a.md", {"text": "x", "status": "Shipped?", "done_on": "2024-01-01"}) == ActionState("a.md", "x")
+    assert from_record("a.md", {"text": "x", "status": "open", "done_on": "2024-01-01"}).done_on is None
 
 
 def test_document_status_forms_and_tracker_precedence(tmp_path):
     checkbox_done = from_record("a.md", {"text": "Add canary OPS-1", "status": "done", "ticket": "OPS-1"})
-    dated = from_record("a.md", {"text": "Alert on expiry - done 2024-03-02", "status": None})
+    dated = from_record("a.md", {"text": "Alert on expiry - done 2024-03-02", "status": "done", "done_on": "2024-03-02"})
     unknown = from_record("a.md", {"text": "Think about it", "status": "unknown"})
     assert checkbox_done.status == "done" and checkbox_done.done_on is None
     assert dated.status == "done" and dated.done_on == D("2024-03-02")
@@ -191,10 +202,28 @@ def test_pmlint_learn_on_a_small_archive(tmp_path):
     assert s["actions"] == 2 and by_ticket["OPS-1"]["status"] == "done" and by_ticket["OPS-1"]["done_on"] == "2024-03-05"
     assert by_ticket["OPS-2"]["status"] == "open" and not by_ticket["OPS-2"]["overdue"]
     assert report["per_quarter"] == {"2024-Q1": {"incidents": 1}, "2024-Q2": {"incidents": 1, "near_misses": 1}}
+    assert all(c["id"] != "-1" for c in report["causes"])  # a cause that does not recur is no cause of the report
     md = tmp_path / "learn.md"
     assert run(["learn", str(root), "--today", "2024-06-15", "--out", str(md), "--store", str(tmp_path / "store.sqlite"),
                 "--jobs", "1"]) == 0
     assert md.read_text(encoding="utf-8").startswith("# Learning report (2024-06-15)")
+
+
+def test_warm_learn_reads_the_cause_groups_from_the_store(tmp_path, monkeypatch):
+    from analyzer.archive import cause_report
+
+    root = tmp_path / "pm"
+    root.mkdir()
+    _write_archive(root)
+    store = tmp_path / "store.sqlite"
+    built = []
+    real = cause_report.cached_model
+    monkeypatch.setattr(cause_report, "cached_model", lambda *a, **k: built.append(1) or real(*a, **k))
+    first = cause_report.cause_groups(root, store=store, jobs=1)
+    assert cause_report.cause_groups(root, store=store, jobs=1) == first and len(built) == 1
+    (root / "2024-05-20-near.md").write_text("# Summary\nA different text now: the disk filled up.\n", encoding="utf-8")
+    cause_report.cause_groups(root, store=store, jobs=1)
+    assert len(built) == 2  # a changed document: grouped again
 
 
 def test_pmlint_learn_refuses_bad_arguments_clearly(tmp_path, capsys):

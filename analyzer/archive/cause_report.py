@@ -4,13 +4,18 @@ incidents whose cause is not recurring, and the entry points over an archive fol
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Sequence
 
 from analyzer.archive.clustering import CauseDocument, archive_documents
 from analyzer.archive.recurring import MIN_RECURRING, CauseModel, Cluster, build_model
+from analyzer.archive.store import ArchiveStore, open_store
 from analyzer.archive.taxonomy import classifier_for
+from analyzer.version import __version__
 
 METHOD = ("cause statements -> taxonomy class (TF-IDF + linear SVM on authored statements, abstention) -> "
           "mechanisms by class-based TF-IDF; groups of 3+ incidents only; deterministic")
@@ -126,3 +131,71 @@ def cluster_archive(root: str | Path, *, config=None, store=None, seed: int = 0,
     config = config or load_config(search_from=Path(root))
     docs = archive_documents(root, config=config, store=store, jobs=jobs)
     return CauseResult(cached_model(docs, config["archive"].get("cause_classes") or ()))
+
+
+# ----------------------------------------------------------------- cause groups, cached in the store
+
+GROUPS_VERSION = "cause-groups-1"
+_MODEL_SOURCES = ("archive/recurring.py", "archive/causes.py", "archive/taxonomy.py", "archive/clustering.py",
+                  "archive/cause_report.py", "judging/taxonomy.py", "judging/cause_statements.py",
+                  "data/causes.yaml", "data/cause_statements.yaml")
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class CauseGroups:
+    """What the learning report needs of the archive's recurring causes: each cause's id and label,
+    and the cause of every document (-1: not recurring)."""
+
+    clusters: list[Group]
+    assignments: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """The clustering code and data: a changed model never reads an old cached result."""
+    digest = hashlib.sha256(__version__.encode())
+    for name in _MODEL_SOURCES:
+        digest.update(files("analyzer").joinpath(*name.split("/")).read_bytes())
+    return digest.hexdigest()
+
+
+def groups_key(documents: Sequence[CauseDocument], cause_classes: Sequence[Any]) -> str:
+    return hashlib.sha256(repr((_code_digest(), sorted((d.path, d.content_hash) for d in documents),
+                                list(cause_classes))).encode()).hexdigest()
+
+
+def cause_groups(root: str | Path, *, config=None, store=None, jobs: int | None = None) -> CauseGroups:  # noqa: ANN001
+    """The archive's recurring causes as `learn` needs them: from the store when the same documents
+    were grouped by the same code and taxonomy before (a warm `learn` builds no model), else
+    clustered and stored."""
+    from analyzer.config import load_config
+
+    root_path = Path(root)
+    config = config or load_config(search_from=root_path)
+    docs = archive_documents(root_path, config=config, store=store, jobs=jobs)
+    classes = config["archive"].get("cause_classes") or ()
+    key = groups_key(docs, classes)
+    owns_store = not isinstance(store, ArchiveStore)
+    db = open_store(root_path, config, store)
+    try:
+        cached = db.get_facts([key], GROUPS_VERSION).get(key)
+        if cached is not None:
+            return CauseGroups([Group(int(i), str(label)) for i, label in cached["clusters"]],
+                               {str(p): int(c) for p, c in cached["assignments"].items()})
+        result = CauseResult(cached_model(docs, classes))
+        groups = CauseGroups([Group(c.id, c.label) for c in result.clusters], result.assignments)
+        try:
+            db.put_facts([(key, {"clusters": [[g.id, g.label] for g in groups.clusters],
+                                 "assignments": groups.assignments})], GROUPS_VERSION)
+        except sqlite3.Error:  # a read-only store: the result is still right, only not kept
+            pass
+        return groups
+    finally:
+        if owns_store:
+            db.close()

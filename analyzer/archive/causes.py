@@ -12,6 +12,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from analyzer.judging.cause_statements import names_a_section
 from analyzer.nlp.sections import split_sections
 
 CAUSE_SECTIONS = ("root_cause", "contributing_factors", "five_whys", "lessons_learned")
@@ -117,16 +118,9 @@ def _drop_field_lines(text: str) -> str:
         label, value = m.group(1), m.group(2)
         if len(label.split()) > 8 or len(value.split()) > 8 or value.rstrip().endswith((".", "!", "?")):
             return m.group(0)
-        return m.group(0) if _names_a_section(label) else ""
+        return m.group(0) if names_a_section(label) else ""
 
     return _FIELD_LINE.sub(keep, text)
-
-
-@lru_cache(maxsize=4096)
-def _names_a_section(label: str) -> bool:
-    from analyzer.nlp.sections import default_classifier
-
-    return default_classifier().classify(label) is not None
 
 
 def cause_text(text: str) -> tuple[str, str]:

@@ -1,14 +1,8 @@
-"""Cause statements: the sentences of a post-mortem that state a mechanism (a condition and what
-allowed it), with their character offsets, and the publisher boilerplate that never counts.
-
-1. **Where.** The sentences of the root cause, contributing factors, five whys and lessons learned
-   sections (found by the section classifier, no spaCy); the whole text when a document has none.
-2. **Which.** A sentence of at least `MIN_WORDS` words that carries a mechanism cue (a causal link,
-   an absence, a failure, an AI-specific failure); in the cause sections, when none carries a cue,
-   their first sentences. At most `MAX_STATEMENTS` per document.
-3. **Boilerplate.** Page chrome is dropped per document (`CHROME`); a publisher's template sentences
-   are learnt across the archive (`learn_boilerplate`): the same normalised sentence in at least
-   `BOILERPLATE_MIN_DOCS` documents of one publisher (its folder), or in that many plus two archive-wide.
+"""Cause statements across an archive: each document's statements (`cause_statements`, from the
+judging stage, stored as facts) and the publisher boilerplate that never counts: a publisher's
+template sentences are learnt across the archive (`learn_boilerplate`): the same normalised sentence
+in at least `BOILERPLATE_MIN_DOCS` documents of one publisher (its folder), or in that many plus two
+archive-wide.
 
 No scikit-learn here: extraction runs in the scoring workers and its result is stored as facts.
 """
@@ -18,108 +12,15 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from pathlib import PurePath
-from typing import Iterable, Sequence
+from typing import Sequence
 
-from analyzer.archive.causes import _names_a_section
-from analyzer.nlp.sections import section_bodies
+from analyzer.judging.cause_statements import CAUSE_SECTIONS, CHROME, MAX_STATEMENTS, MECHANISM, MIN_WORDS, cause_statements
 
-CAUSE_SECTIONS = ("root_cause", "contributing_factors", "five_whys", "lessons_learned")
-MIN_WORDS = 5
-MAX_WORDS = 80
-MAX_STATEMENTS = 15
+__all__ = ["CAUSE_SECTIONS", "CHROME", "MAX_STATEMENTS", "MECHANISM", "MIN_WORDS", "cause_statements", "normalise",
+           "publisher", "learn_boilerplate", "drop_boilerplate", "BOILERPLATE_MIN_DOCS"]
+
 BOILERPLATE_MIN_DOCS = 3
-
-# A mechanism: a causal link, an absence, a failure, a limit, or an AI-specific failure.
-MECHANISM = re.compile(
-    r"\b(?:because|due to|caus\w*|led to|lead to|leads to|result\w*|trigger\w*|allow\w*|prevent\w*|"
-    r"without|lack\w*|missing|no (?:\w+ ){0,2}(?:check|test|alert|monitor\w*|validation|limit|timeout|backup|"
-    r"redundan\w*|fallback|review|canary|rollback|renewal)|"
-    r"did ?n[o']?t|was ?n[o']?t|were ?n[o']?t|had ?n[o']?t|never|fail\w*|broke\w*|break\w*|crash\w*|"
-    r"expir\w*|exceed\w*|exhaust\w*|ran out|run out|leak\w*|overload\w*|overwhelm\w*|retr(?:y|ies|ied)|"
-    r"bug\w*|race|misconfigur\w*|typo|mistake\w*|error\w*|regress\w*|outgr\w*|limit\w*|quota\w*|"
-    r"drift\w*|bias\w*|hallucinat\w*|mislabel\w*|trained|training|skew\w*|feedback loop|jailbreak\w*|"
-    r"compromis\w*|attack\w*|stolen|phish\w*|unauthori[sz]ed|power|cooling|fib(?:re|er) cut|"
-    r"deploy\w*|rolled out|pushed|migrat\w*|schema|malformed|invalid|unexpected|why)\b",
-    re.I,
-)
-# Page chrome and template lines that are never a cause, whatever the publisher.
-CHROME = re.compile(
-    r"\b(?:min(?:ute)? read|share (?:this|on)|subscribe|sign up|cookie|all rights reserved|"
-    r"click here|read more|posted (?:by|on|in)|last (?:edited|updated)|table of contents|"
-    r"submitted by|incident (?:id|number)|we apologi[sz]e|thank you for your patience)\b",
-    re.I,
-)
-# blank line, list item, heading, table row, a "Label: value" line
-_BLOCK_BREAK = re.compile(r"\n[ \t]*(?:\n|[-*+>#|]|\d+[.)][ \t]|\**[A-Z][\w ()/&'-]{1,50}?\**[ \t]*:)")
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"“'(\[])")
 _NORM = re.compile(r"[^a-z]+")
-_FIELD = re.compile(r"\**([A-Z][\w ()/&'-]{1,50}?)\**[ \t]*:")
-
-
-def _cause_spans(text: str) -> tuple[list[tuple[int, int]], str]:
-    """(start, end) of the body of every cause section, in `text` offsets; and the masked text
-    (code and markup blanked, offsets kept)."""
-    bodies, masked = section_bodies(text)
-    return [(s.body_start, end) for s, end in bodies if s.category in CAUSE_SECTIONS], masked
-
-
-def _sentences(masked: str, start: int, end: int) -> Iterable[tuple[int, int]]:
-    """Sentence spans of masked[start:end], trimmed of white space and list markers."""
-    for s, e in _sentence_spans(masked, start, end):
-        while s < e and (masked[s].isspace() or masked[s] in "-*+>#|"):
-            s += 1
-        while e > s and masked[e - 1].isspace():
-            e -= 1
-        if e > s:
-            yield s, e
-
-
-def _sentence_spans(masked: str, start: int, end: int) -> Iterable[tuple[int, int]]:
-    """Blocks (paragraphs, list items, lines of a table) split at sentence ends; a full stop
-    inside a version number or before a lower-case word does not end a sentence."""
-    cuts = [start] + [m.start() + 1 for m in _BLOCK_BREAK.finditer(masked, start, end)] + [end]
-    for b0, b1 in zip(cuts, cuts[1:]):
-        s = b0
-        for m in _SENTENCE_BREAK.finditer(masked, b0, b1):
-            yield s, m.start()
-            s = m.end()
-        yield s, b1
-
-
-def _statement(text: str, s: int, e: int) -> tuple[int, int, str] | None:
-    sentence = " ".join(text[s:e].split())
-    words = sentence.split()
-    if not MIN_WORDS <= len(words) <= MAX_WORDS or CHROME.search(sentence):
-        return None
-    if sum(w[0].isalpha() for w in words) < 0.6 * len(words):  # tables, ids, numbers
-        return None
-    field = _FIELD.match(sentence)  # "Alleged harmed party: a, b", "Severity: high": export-template fields
-    if field and len(field.group(1).split()) <= 6 and len(sentence[field.end():].split()) <= 12 \
-            and not sentence.endswith((".", "!", "?")) and not _names_a_section(field.group(1)):
-        return None
-    return s, e, sentence
-
-
-def cause_statements(text: str) -> tuple[list[tuple[int, int, str]], str]:
-    """(statements as (start, end, sentence) in `text` offsets, "sections" | "whole")."""
-    spans, masked = _cause_spans(text)
-    found: list[tuple[int, int, str]] = []
-    fallback: list[tuple[int, int, str]] = []
-    for start, end in spans:
-        for s, e in _sentences(masked, start, end):
-            st = _statement(text, s, e)
-            if st is None:
-                continue
-            (found if MECHANISM.search(st[2]) else fallback).append(st)
-    if found or fallback:
-        return (found or fallback)[:MAX_STATEMENTS], "sections"
-    whole = [st for s, e in _sentences(masked, 0, len(masked))
-             if (st := _statement(text, s, e)) is not None and MECHANISM.search(st[2])]
-    return whole[:MAX_STATEMENTS], "whole"
-
-
-# ----------------------------------------------------------------- boilerplate
-
 
 def normalise(sentence: str) -> str:
     """A sentence's letters only, lower case: template sentences differ in numbers and dates."""

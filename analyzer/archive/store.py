@@ -42,13 +42,21 @@ def model_version(config: Config) -> str:
     return _model_version(config.base_model, str(_models_dir(config) or ""))
 
 
+def _package_version(name: str) -> str | None:
+    """An installed distribution's version, read from its metadata: a warm archive run need not
+    import spaCy (about 1 s) to name the pipeline it would load."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
 @lru_cache(maxsize=8)
 def _model_version(base_model: str, models_dir: str) -> str:
-    import spacy
-    from spacy.util import get_package_version
-
-    base = f"{base_model}@spacy-{spacy.__version__}" if base_model.startswith("blank:") else (
-        f"{base_model}@{get_package_version(base_model) or 'unknown'}"
+    base = f"{base_model}@spacy-{_package_version('spacy')}" if base_model.startswith("blank:") else (
+        f"{base_model}@{_package_version(base_model) or 'unknown'}"
     )
     digest = hashlib.sha256()
     if models_dir and Path(models_dir).is_dir():

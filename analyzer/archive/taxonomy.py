@@ -1,5 +1,5 @@
-"""The systemic-cause taxonomy (`analyzer/data/causes.yaml`, plus an organisation's own classes
-from `archive.cause_classes`) and the classifier that assigns a document's cause statements to it.
+"""The classifier over the systemic-cause taxonomy (`analyzer/judging/taxonomy.py`: `analyzer/data/causes.yaml`,
+plus an organisation's own classes from `archive.cause_classes`): the classifier that assigns a document's cause statements to it.
 
 The classifier is trained, when first needed, on cause statements the project wrote for the
 taxonomy (`analyzer/data/cause_statements.yaml` and the classes' `positive` examples; never on
@@ -19,28 +19,18 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any, Sequence
 
 import numpy as np
-import yaml
 
-from analyzer.errors import ConfigError
+from analyzer.judging.taxonomy import OTHER, CauseClass, load_taxonomy, training_statements
 
-OTHER = "other"
+__all__ = ["OTHER", "CauseClass", "load_taxonomy", "training_statements", "Assignment", "CauseClassifier",
+           "classifier_for", "default_classifier", "taxonomy_key"]
+
 ABSTAIN_BELOW = 0.05
 POSITION_DECAY = 0.15
 TEMPERATURE = 4.0  # softmax over the SVM's decision values: probabilities for weighting and abstention
-
-
-@dataclass(frozen=True)
-class CauseClass:
-    id: str
-    name: str
-    description: str
-    guardrail: str
-    positive: tuple[str, ...] = ()
-    negative: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,48 +46,6 @@ class Assignment:
     def to_dict(self) -> dict[str, Any]:
         return {"cause_class": self.cause_class, "confidence": round(self.confidence, 4),
                 "best_statement": self.best_statement}
-
-
-def _packaged(name: str) -> Any:
-    return yaml.safe_load(files("analyzer").joinpath("data", name).read_text(encoding="utf-8"))
-
-
-def _parse_class(raw: Any, origin: str) -> CauseClass:
-    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not raw["id"].strip():
-        raise ConfigError(f"{origin}: every cause class needs an `id` (got {raw!r})")
-    pos, neg = raw.get("positive") or [], raw.get("negative") or []
-    if not all(isinstance(x, str) for x in [*pos, *neg]):
-        raise ConfigError(f"{origin}: cause class {raw['id']}: examples must be strings")
-    return CauseClass(raw["id"].strip(), str(raw.get("name") or raw["id"]).strip(), str(raw.get("description") or ""),
-                      str(raw.get("guardrail") or ""), tuple(pos), tuple(neg))
-
-
-def load_taxonomy(extra: Sequence[Any] = ()) -> list[CauseClass]:
-    """The packaged classes, then the organisation's (`archive.cause_classes`); an extra class
-    with a packaged id replaces it. An extra class needs positive examples to be learnt."""
-    classes = {c.id: c for c in (_parse_class(r, "causes.yaml") for r in _packaged("causes.yaml")["classes"])}
-    for raw in extra or ():
-        c = _parse_class(raw, "archive.cause_classes")
-        if c.id not in classes and len(c.positive) < 3:
-            raise ConfigError(f"archive.cause_classes: {c.id} needs at least three positive example statements")
-        classes[c.id] = c
-    ordered = [c for cid, c in classes.items() if cid != OTHER] + [classes[OTHER]]
-    return ordered
-
-
-def training_statements(taxonomy: Sequence[CauseClass]) -> tuple[list[str], list[str]]:
-    """(statements, class ids): the authored statements and every class's positive examples."""
-    texts, labels = [], []
-    authored = _packaged("cause_statements.yaml")
-    known = {c.id for c in taxonomy}
-    for cid, statements in authored.items():
-        if cid in known:
-            texts += statements
-            labels += [cid] * len(statements)
-    for c in taxonomy:
-        texts += list(c.positive)
-        labels += [c.id] * len(c.positive)
-    return texts, labels
 
 
 class CauseClassifier:

@@ -49,6 +49,7 @@ class Context:
     required: list[str]
     classifier: SectionClassifier
     actions: list[ActionItem] = field(default_factory=list)
+    lemmas: list[tuple[int, str]] = field(default_factory=list)  # (offset, lemma) of every content word, in order
 
     def section_of(self, offset: int) -> Section | None:
         return innermost_section(self.sections, offset)

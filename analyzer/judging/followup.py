@@ -5,7 +5,9 @@
   "verified by", an alert that proves it);
 - `quantified_section`: the impact section says how much (people or requests, duration, money or
   orders) and the cost section states a figure (money, engineer-hours, lost conversions);
-- `timeline_order`: timeline times in order, a time zone stated, detection not before the start.
+- `timeline_order`: timeline times in order, a time zone stated, detection not before the start;
+- `cause_action`: every root-cause or contributing-factor statement is addressed by an action item
+  or by a decision not to act (`cause_action.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from datetime import date
 from typing import Iterable
 
+from analyzer.judging.cause_action import check_cause_action
 from analyzer.judging.checks import Context, Hit
 from analyzer.judging.rules import Rule
 from analyzer.judging.timeline import _DETECT, _LINE, _START
@@ -134,4 +137,5 @@ FOLLOWUP_CHECKS = {
     "action_contract": check_action_contract,
     "quantified_section": check_quantified_section,
     "timeline_order": check_timeline_order,
+    "cause_action": check_cause_action,
 }

@@ -94,7 +94,7 @@ def front_matter_profile(metadata: dict) -> bool | None:
 
 _NEAR_MISS = re.compile(r"\bnear[- ]miss(es)?\b", re.I)
 _CAUGHT_BEFORE = re.compile(
-    r"[^.\n]*\b(caught|stopped|blocked|detected|found|spotted)\b[^.\n]{0,60}\bbefore\b[^.\n]{0,40}"
+    r"\b(caught|stopped|blocked|detected|found|spotted)\b[^.\n]{0,60}\bbefore\b[^.\n]{0,40}"
     r"\b(any (customer|user) impact|(it|they|this|the change) (reached|hit|affected) (production|customers|users)|"
     r"impact(ing)? (any )?(customers|users)|customers (were|could be) affected|any impact)\b", re.I)
 _NEGATION = re.compile(r"\b(not|never|no|n't|wasn't|weren't|didn't)\b", re.I)
@@ -114,4 +114,6 @@ def is_near_miss(metadata: dict, text: str) -> bool:
     head = text[:NEAR_MISS_WINDOW]
     if _NEAR_MISS.search(head):
         return True
-    return any(not _NEGATION.search(m.group(0)) for m in _CAUGHT_BEFORE.finditer(head))
+    # the sentence up to the match: searched from the cue, not from every character (no backtracking)
+    return any(not _NEGATION.search(head, max(head.rfind(".", 0, m.start()), head.rfind("\n", 0, m.start())) + 1, m.end())
+               for m in _CAUGHT_BEFORE.finditer(head))

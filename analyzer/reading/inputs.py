@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -51,8 +52,11 @@ def _looks_utf16(head: bytes) -> bool:
     return False
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # C0 controls but tab, newline, form feed, carriage return
+
+
 def _check_controls(text: str) -> str:
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    controls = len(_CONTROL.findall(text, 0, 8192))
     if controls > 0.05 * min(len(text), 8192):
         raise InputError("binary file (mostly control characters): not a text draft")
     return text

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Mapping
 
-from analyzer.archive.cause_report import cluster_archive
+from analyzer.archive.cause_report import cause_groups
 from analyzer.archive.documents import read_document
 from analyzer.archive.learning.cost import stated_cost
 from analyzer.archive.learning.recurrence import Incident
@@ -20,6 +20,7 @@ from analyzer.judging.profile import is_near_miss
 from analyzer.archive.scoring import score_archive
 from analyzer.config import Config, load_config
 from analyzer.errors import InputError
+
 
 def _day(value: str | None) -> date | None:
     """A row date (`YYYY-MM-DD`, `YYYY-MM` or `YYYY`) as a day; partial dates take the first day."""
@@ -47,7 +48,7 @@ def learn_archive(root: str | Path, *, today: date, config: Config | None = None
         raise InputError(f"{root}: not a directory")
     config = config or load_config(search_from=root_path)
     scored = score_archive(root_path, config=config, store=store, jobs=jobs)
-    clusters = cluster_archive(root_path, config=config, store=store, jobs=jobs)
+    clusters = cause_groups(root_path, config=config, store=store, jobs=jobs)
     return learn_from(scored, clusters, config=config, today=today, tracker=tracker)
 
 
@@ -61,7 +62,8 @@ def learn_from(scored: Any, clusters: Any, *, config: Config, today: date,
         items = read_tracker(tracker, columns=settings["tracker_columns"], done=settings["done_statuses"],
                              declined=settings["declined_statuses"])
     labels = {str(c.id): c.label for c in clusters.clusters} if clusters is not None else {}
-    cause_of = {path: str(cid) for path, cid in clusters.assignments.items()} if clusters is not None else {}
+    # -1: the document's cause is not a recurring one, so it belongs to no cause of the report
+    cause_of = {path: str(cid) for path, cid in clusters.assignments.items() if cid != -1} if clusters is not None else {}
     incidents, costs = [], {}
     for row in scored.rows:
         path = row["path"]

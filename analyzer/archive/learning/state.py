@@ -8,23 +8,13 @@ counts as open and never lets an incident count as fixed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Mapping
 
 from analyzer.archive.learning.tracker import TrackerItem, parse_date, ticket_keys
 
-_DONE_ON = re.compile(
-    r"\b(?:done|completed?|fixed|closed|resolved|shipped|landed|merged)\b\s*(?:on|in)?\s*[:(]?\s*"
-    r"(\d{4}-\d{2}-\d{2})", re.I)
-_STATUS_WORDS = {
-    "done": "done", "completed": "done", "complete": "done", "fixed": "done", "closed": "done", "resolved": "done",
-    "shipped": "done", "merged": "done", "open": "open", "todo": "open", "to do": "open", "in progress": "open",
-    "in-progress": "open", "wip": "open", "planned": "open", "scheduled": "open", "pending": "open",
-    "blocked": "open", "won't do": "declined", "wont do": "declined", "won't fix": "declined", "declined": "declined",
-    "cancelled": "declined", "canceled": "declined",
-}
+STATUSES = ("done", "open", "unknown", "declined")
 
 
 @dataclass(frozen=True)
@@ -57,27 +47,18 @@ class ActionState:
         }
 
 
-def status_word(text: str | None) -> str | None:
-    """`done`, `open` or `declined` from a status word ("Done", "In progress", "Won't do"), or None."""
-    if not text:
-        return None
-    return _STATUS_WORDS.get(text.strip().lower().rstrip(".:"))
-
-
 def from_record(path: str, record: Mapping[str, Any]) -> ActionState:
-    """An action item as the document states it (a `Report.actions` entry)."""
-    text = str(record.get("text") or "")
-    status = status_word(record.get("status")) or ("unknown" if record.get("status") in (None, "", "unknown") else "unknown")
-    done_on = parse_date(record.get("done_on"))
-    if done_on is None:
-        m = _DONE_ON.search(text)
-        if m:
-            done_on = parse_date(m.group(1))
-            status = "done"
+    """An action item as the document states it: a `Report.actions` entry, whose status and done
+    date the judging stage already read from the document (a checkbox, a status word or column,
+    "done 2024-03-02"; `judging/actions.py`). The record is trusted: nothing is read again from
+    its text. A status outside the contract is unknown; only a done item keeps its done date."""
+    status = str(record.get("status") or "unknown").strip().lower()
+    if status not in STATUSES:
+        status = "unknown"
     return ActionState(
-        path=path, text=text, owner=record.get("owner") or None, ticket=record.get("ticket") or None,
-        due=parse_date(record.get("due")), priority=record.get("priority") or None, status=status,
-        done_on=done_on if status == "done" else None,
+        path=path, text=str(record.get("text") or ""), owner=record.get("owner") or None,
+        ticket=record.get("ticket") or None, due=parse_date(record.get("due")), priority=record.get("priority") or None,
+        status=status, done_on=parse_date(record.get("done_on")) if status == "done" else None,
     )
 
 

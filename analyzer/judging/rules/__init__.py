@@ -41,6 +41,7 @@ KINDS: dict[str, set[str]] = {
     "action_contract": {"severities", "require"},
     "quantified_section": {"section", "numbers"},
     "timeline_order": {"check"},
+    "cause_action": {"sections", "min_shared"},
 }
 SENTENCE_KINDS = {"phrase", "agent"}
 # a phrase pattern is a string or {pattern, suggestion?, subject?, at_start?}; `subject: person`

@@ -1,0 +1,80 @@
+"""The systemic-cause taxonomy as data: the packaged classes (`analyzer/data/causes.yaml`) plus an
+organisation's own (`archive.cause_classes`). Each class has a guardrail and `terms`: the lemmas and
+phrases that name its mechanism or its guardrail, which the judging stage uses to tell whether an
+action item addresses a cause (`judging/cause_action.py`). The learnt classifier over the same
+taxonomy lives in the archive stage (`archive/taxonomy.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any, Sequence
+
+import yaml
+
+from analyzer.errors import ConfigError
+
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class CauseClass:
+    id: str
+    name: str
+    description: str
+    guardrail: str
+    positive: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()  # lemmas or lemma phrases of the mechanism and its guardrail
+
+
+def _packaged(name: str) -> Any:
+    return yaml.safe_load(files("analyzer").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+def _parse_class(raw: Any, origin: str) -> CauseClass:
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or not raw["id"].strip():
+        raise ConfigError(f"{origin}: every cause class needs an `id` (got {raw!r})")
+    pos, neg = raw.get("positive") or [], raw.get("negative") or []
+    if not all(isinstance(x, str) for x in [*pos, *neg]):
+        raise ConfigError(f"{origin}: cause class {raw['id']}: examples must be strings")
+    terms = raw.get("terms") or []
+    if not isinstance(terms, list) or not all(isinstance(x, str) and x.strip() for x in terms):
+        raise ConfigError(f"{origin}: cause class {raw['id']}: `terms` must be a list of words or phrases")
+    return CauseClass(raw["id"].strip(), str(raw.get("name") or raw["id"]).strip(), str(raw.get("description") or ""),
+                      str(raw.get("guardrail") or ""), tuple(pos), tuple(neg), tuple(t.strip().lower() for t in terms))
+
+
+def load_taxonomy(extra: Sequence[Any] = ()) -> list[CauseClass]:
+    """The packaged classes, then the organisation's (`archive.cause_classes`); an extra class
+    with a packaged id replaces it. An extra class needs positive examples to be learnt."""
+    classes = {c.id: c for c in (_parse_class(r, "causes.yaml") for r in _packaged("causes.yaml")["classes"])}
+    for raw in extra or ():
+        c = _parse_class(raw, "archive.cause_classes")
+        if c.id not in classes and len(c.positive) < 3:
+            raise ConfigError(f"archive.cause_classes: {c.id} needs at least three positive example statements")
+        classes[c.id] = c
+    ordered = [c for cid, c in classes.items() if cid != OTHER] + [classes[OTHER]]
+    return ordered
+
+
+def training_statements(taxonomy: Sequence[CauseClass]) -> tuple[list[str], list[str]]:
+    """(statements, class ids): the authored statements and every class's positive examples."""
+    texts, labels = [], []
+    authored = _packaged("cause_statements.yaml")
+    known = {c.id for c in taxonomy}
+    for cid, statements in authored.items():
+        if cid in known:
+            texts += statements
+            labels += [cid] * len(statements)
+    for c in taxonomy:
+        texts += list(c.positive)
+        labels += [c.id] * len(c.positive)
+    return texts, labels
+
+
+@lru_cache(maxsize=1)
+def packaged_taxonomy() -> tuple[CauseClass, ...]:
+    return tuple(load_taxonomy(()))
