@@ -204,3 +204,31 @@ def test_archive_page(page, tmp_path):
     page.wait_for_timeout(1500)  # charts draw after the data arrives
     save(page, "archive-page.png", tmp_path, top='[data-testid="stMetric"]', height=2000)
     assert (tmp_path / "archive-page.png").stat().st_size > 10_000
+
+
+def test_learning_page(page, tmp_path):
+    """The Learning page in a real browser: build the report for the archive folder and see the
+    summary, the overdue list and the recurring causes."""
+    page.locator('[data-testid="stSidebar"]').get_by_text("Learning", exact=True).click()
+    page.get_by_role("heading", name="Learning: are the fixes done, and do causes come back?").wait_for(timeout=30_000)
+    folder = page.get_by_role("textbox", name="Archive folder")
+    folder.fill("archive")
+    folder.press("Enter")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button')].some(b => b.innerText.includes('Build the learning report') && !b.disabled)",
+        timeout=30_000,
+    )
+    page.get_by_role("button", name="Build the learning report").click()
+    try:
+        page.get_by_role("heading", name="Overdue action items").wait_for(timeout=240_000)
+    except Exception:
+        page.screenshot(path=str(tmp_path / "learning-page-failure.png"))
+        raise
+    for label in ("Incidents", "Action items done", "Completion rate"):
+        assert page.get_by_text(label, exact=True).first.is_visible(), label
+    causes = page.get_by_role("heading", name="Recurring causes")
+    causes.scroll_into_view_if_needed()
+    assert causes.is_visible()
+    page.wait_for_timeout(1000)  # charts draw after the data arrives
+    save(page, "learning-page.png", tmp_path, top='[data-testid="stMetric"]', height=1600)
+    assert (tmp_path / "learning-page.png").stat().st_size > 10_000
