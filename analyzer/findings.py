@@ -126,10 +126,11 @@ CONTEXT_CHARS = 2000  # of the sentence or line a fingerprint hashes, either sid
 
 def with_fingerprints(findings: list[Finding], text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
     """Each finding with its fingerprint: `<16 hex>:<n>`, a hash of the rule code, the flagged text,
-    the sentence it lies in (both lower-cased, whitespace collapsed) and the section, then the
-    occurrence number of that hash in the file. Nothing else goes in (no line, no offset), so the
-    fingerprint survives edits elsewhere in the file and re-wrapping of the sentence itself. A
-    finding with no span (a missing section) hashes its message instead of a sentence."""
+    the sentence it lies in (both lower-cased, whitespace collapsed; at most CONTEXT_CHARS either
+    side of the finding) and the section, then the occurrence number of that hash in the file.
+    Nothing else goes in (no line, no offset), so the fingerprint survives edits elsewhere in the
+    file and re-wrapping of the sentence itself. A finding with no span (a missing section) hashes
+    its message instead of a sentence."""
     sentences = sorted(sentences)
     starts = [s for s, _ in sentences]
     seen: dict[str, int] = {}
