@@ -71,6 +71,8 @@ def measure(text: str, timeout: float, tmp: Path) -> dict:
                              timeout=timeout + 30)  # + loading the pipeline
     except subprocess.TimeoutExpired:
         return {"timeout": True}
+    finally:
+        path.unlink(missing_ok=True)  # the real-text input is corpus text: never left behind
     if out.returncode != 0:
         return {"failed": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else f"exit {out.returncode}"}
     result = json.loads(out.stdout.strip().splitlines()[-1])
@@ -146,6 +148,7 @@ def main() -> None:
                 or f"{r['seconds']:.1f} s ({r['cpu']:.1f})")
         lines.append(f"| real post-mortems, {len(real) / 1e6:.1f}M chars | {cell} |" + " |" * (len(sizes) - 1)
                      + f" | {r.get('rss_mb', 0):.0f} MB |")
+    tmp.rmdir()
     table = "\n".join(lines) + "\n"
     print(table)
     if args.markdown:
