@@ -25,7 +25,7 @@ from analyzer.reading.markdown import parse
 from analyzer.errors import InputError
 from analyzer.findings import Finding, LineIndex, Report, SectionHit, Severity, locate, with_fingerprints
 from analyzer.nlp.lexicon import default_lexicon
-from analyzer.nlp.tokenizable import tokenizable, unix_newlines
+from analyzer.nlp.tokenizable import mask_debris, tokenizable, unix_newlines
 from analyzer.judging.pipeline import build_pipeline
 from analyzer.judging.rules import Rule
 from analyzer.nlp.sections import CANONICAL_SECTIONS, build_sections, default_classifier
@@ -70,6 +70,7 @@ class _Pending:
     document: Document
     safe: str  # document.masked as the tokenizer can take it (same length)
     spans: list[tuple[int, int]]
+    debris_words: int = 0  # words in markup debris, blanked in `safe` (see nlp.tokenizable.mask_debris)
     chunks: list[_Chunk] = field(default_factory=list)
 
 
@@ -127,7 +128,8 @@ class Analyzer:
         document = parse(unix_newlines(text))
         if len(document.text) != len(text):  # offsets must point into the caller's text
             raise InputError("internal error: the reader changed the length of the text")
-        return _Pending(path, text, document, tokenizable(document.masked), _chunks(document))
+        safe, debris_words = mask_debris(tokenizable(document.masked))
+        return _Pending(path, text, document, safe, _chunks(document), debris_words)
 
     def _docs(self, batch: list[_Pending]) -> Iterator[Doc]:
         """Docs made one at a time, as nlp.pipe asks for them (never all chunks at once)."""
@@ -205,7 +207,7 @@ class Analyzer:
         rule_hits: list[RuleHit] = []
         sentences: list[tuple[int, int]] = []
         lemmas: list[tuple[int, str]] = []
-        words = 0
+        words = p.debris_words
         for c in p.chunks:
             rule_hits.extend(replace(h, start=h.start + c.offset, end=h.end + c.offset) for h in c.rule_hits)
             sentences.extend(c.sentences)
@@ -346,18 +348,27 @@ def _explain(hit: RuleHit) -> str:
 
 
 def _chunks(document: Document) -> list[tuple[int, int]]:
+    """[start, end) spans of at most CHUNK_CHARS, cut at block starts where one is near enough, else
+    at whitespace (a giant block anywhere in the document, not only at its end, is cut too)."""
     n = len(document.text)
     if n <= CHUNK_CHARS:
         return [(0, n)]
     cuts = [0]
     for block in document.blocks:
         if block.start - cuts[-1] >= CHUNK_CHARS * 0.8:
+            _cut_within(cuts, block.start, document.masked)
             cuts.append(block.start)
-    while n - cuts[-1] > CHUNK_CHARS:  # one giant block: cut at whitespace
-        pos = document.masked.rfind(" ", cuts[-1], cuts[-1] + CHUNK_CHARS)
-        cuts.append(pos if pos > cuts[-1] else cuts[-1] + CHUNK_CHARS)
+    _cut_within(cuts, n, document.masked)
     cuts.append(n)
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+
+
+def _cut_within(cuts: list[int], until: int, masked: str) -> None:
+    """Add cuts (at the last space of each window where there is one) until `until` is at most
+    CHUNK_CHARS after the last cut."""
+    while until - cuts[-1] > CHUNK_CHARS:
+        pos = masked.rfind(" ", cuts[-1] + 1, cuts[-1] + CHUNK_CHARS)
+        cuts.append(pos if pos > cuts[-1] else cuts[-1] + CHUNK_CHARS)
 
 
 def score(findings: Iterable[Finding], config: Config) -> int:

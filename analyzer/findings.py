@@ -121,12 +121,16 @@ def _normalised(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+CONTEXT_CHARS = 2000  # of the sentence or line a fingerprint hashes, either side of the finding
+
+
 def with_fingerprints(findings: list[Finding], text: str, sentences: list[tuple[int, int]]) -> list[Finding]:
     """Each finding with its fingerprint: `<16 hex>:<n>`, a hash of the rule code, the flagged text,
-    the sentence it lies in (both lower-cased, whitespace collapsed) and the section, then the
-    occurrence number of that hash in the file. Nothing else goes in (no line, no offset), so the
-    fingerprint survives edits elsewhere in the file and re-wrapping of the sentence itself. A
-    finding with no span (a missing section) hashes its message instead of a sentence."""
+    the sentence it lies in (both lower-cased, whitespace collapsed; at most CONTEXT_CHARS either
+    side of the finding) and the section, then the occurrence number of that hash in the file.
+    Nothing else goes in (no line, no offset), so the fingerprint survives edits elsewhere in the
+    file and re-wrapping of the sentence itself. A finding with no span (a missing section) hashes
+    its message instead of a sentence."""
     sentences = sorted(sentences)
     starts = [s for s, _ in sentences]
     seen: dict[str, int] = {}
@@ -138,12 +142,15 @@ def with_fingerprints(findings: list[Finding], text: str, sentences: list[tuple[
                 start, end = sentences[i][0], max(sentences[i][1], f.end)
             else:  # outside every sentence (a table cell, a heading): the line
                 start = text.rfind("\n", 0, f.start) + 1
-                end = max(f.end, text.find("\n", f.end) if "\n" in text[f.end:] else len(text))
+                line_end = text.find("\n", f.end)  # (no slice of the rest: linear in findings)
+                end = max(f.end, line_end if line_end != -1 else len(text))
+            # at most CONTEXT_CHARS either side: a megabyte-long line costs each finding a bounded slice
+            start, end = max(start, f.start - CONTEXT_CHARS), min(end, f.end + CONTEXT_CHARS)
             flagged, context = text[f.start:f.end], text[start:end]
         else:
             flagged, context = "", f.message
         key = "\x1f".join((f.code, _normalised(flagged), _normalised(context), f.section or ""))
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]  # lone surrogates too
         seen[digest] = seen.get(digest, 0) + 1
         out.append(replace(f, fingerprint=f"{digest}:{seen[digest]}"))
     return out

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from analyzer.findings import Report
+from analyzer.findings import Finding, Report, Severity, with_fingerprints
 from analyzer.nlp.sections import build_sections, innermost_section
-from analyzer.nlp.tokenizable import MAX_RUN, tokenizable
+from analyzer.nlp.tokenizable import DEBRIS_PIECES, MAX_RUN, debris_runs, mask_debris, tokenizable
 from analyzer.output.formatters import FORMATTERS
 from analyzer.output.safe import json_safe, text_safe
 from analyzer.reading.document import Block, Document
@@ -121,6 +121,66 @@ def test_tokenizable_keeps_length_and_caps_runs():
     assert max(len(w) for w in safe.split()) <= MAX_RUN
     assert "\ud800" not in safe
     assert tokenizable("plain words stay as they are") == "plain words stay as they are"
+
+
+def test_markup_debris_is_blanked_for_spacy_only():
+    prose = "The deploy failed because the cache expired early (see 2 graphs). "
+    for unit in ("*a ", "[a]: <", "`a ", "[a](b "):
+        debris = unit * 200
+        text = prose + debris + "\n\n" + prose
+        safe, words = mask_debris(text)
+        assert len(safe) == len(text)
+        assert safe.startswith(prose) and safe.endswith("\n\n" + prose)  # prose and line breaks stay
+        assert not safe[len(prose): len(prose) + len(debris)].strip()
+        assert words == 200 * sum(ch.isalpha() for ch in unit)  # single letters, each a word
+    short = "a b c d * e f g h"  # fewer than DEBRIS_PIECES pieces: untouched
+    assert mask_debris(short) == (short, 0)
+    numbers = " ".join(str(i) for i in range(DEBRIS_PIECES * 3))  # a timeline of numbers is kept
+    assert debris_runs(numbers) == []
+    assert debris_runs("The deploy failed. " * 100) == []
+
+
+def test_markup_debris_keeps_findings_and_counts_words(general_analyzer):
+    blame = "Human error by Priya caused the outage.\n\n"
+    report = general_analyzer.analyze("# Outage\n\n" + blame + "*a " * 3000 + "\n\n" + blame)
+    assert report.error is None
+    hits = [f for f in report.findings if f.rule == "blame.human-error"]
+    assert len(hits) == 2 and all(f.text == "human error" or f.text.lower() == "human error" for f in hits)
+    assert report.stats["words"] >= 3000
+
+
+def test_fingerprint_of_a_sentence_with_a_lone_surrogate(general_analyzer):
+    # fuzz campaign seed 99 draft 33: "internal error: UnicodeEncodeError ... at findings.py"
+    text = "# Outage\n\nHuman error \udbff caused the outage, said Bob \ud800.\n"
+    report = general_analyzer.analyze(text)
+    assert report.error is None and report.findings
+    assert all(f.fingerprint and f.text == text[f.start:f.end] for f in report.findings)
+    _all_formats(report)
+
+
+def test_fingerprint_context_is_bounded_on_a_long_line():
+    def fingerprint(text: str) -> str:
+        start = text.index("human error")
+        f = Finding("blame.human-error", "PM103", Severity.ERROR, "m", start, start + len("human error"))
+        return with_fingerprints([f], text, [])[0].fingerprint
+
+    line = "x " * 5000 + "human error" + " y" * 5000
+    assert fingerprint(line) == fingerprint("z" + line[1:] + "z")  # far away on the same line: same finding
+    assert fingerprint(line) != fingerprint(line.replace("x human", "w human"))
+
+
+@pytest.mark.parametrize("text", [
+    "word " * 60_000 + "\n\n# Heading\n\nText.\n",  # a giant first block followed by small ones
+    "# H\n\n" + "Short paragraph.\n\n" * 20_000,
+    "x" * 100_000,
+])
+def test_chunks_never_exceed_the_chunk_size(text):
+    from analyzer.engine import CHUNK_CHARS, _chunks
+
+    spans = _chunks(parse(text))
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert all(a == b for (_, a), (b, _) in zip(spans, spans[1:]))  # contiguous
+    assert max(b - a for a, b in spans) <= CHUNK_CHARS
 
 
 def test_long_document_is_processed_in_bounded_batches(general_analyzer, monkeypatch):

@@ -13,6 +13,14 @@ punctuation, symbols or emoji (no letter, digit or space) keeps its first MAX_PU
 and the rest become spaces (one whitespace token); then every whitespace-free run longer than
 MAX_RUN characters gets a space in place of every MAX_RUN-th character. Only the masked text
 given to spaCy changes; findings quote the original text.
+
+`mask_debris` then blanks markup debris: a run of at least DEBRIS_PIECES whitespace-separated
+pieces none of which holds a word (two letters in a row) or a digit, such as unclosed emphasis
+(`*a *a ...`), unclosed reference definitions (`[a]: <[a]: <...`) or stray backticks. Such a run
+holds no sentence a rule or a classifier could judge, yet it is the densest text there is (two
+or more tokens per three characters, three times plain prose), so the tagger, the parser and
+the matchers would spend most of a draft's time on it. Its non-space characters become spaces
+(line breaks stay), and the letters it held are still counted as words.
 """
 
 from __future__ import annotations
@@ -21,10 +29,15 @@ import re
 
 MAX_RUN = 100  # no English word comes close; a URL or a hash this long carries no finding
 MAX_PUNCT = 32  # a "-----" rule or "!!!" keeps its look; thousands of "(" carry no meaning
+DEBRIS_PIECES = 24  # prose never has this many pieces in a row without a two-letter word or a number
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN + 1))
 _PUNCT_RUN = re.compile(r"[^\w\s]{%d,}" % (MAX_PUNCT + 1))
+_PIECE = re.compile(r"\S+")
+_WORDY = re.compile(r"[^\W\d_]{2}|\d")
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+_NON_SPACE = re.compile(r"\S")
 
 
 def _break(match: re.Match[str]) -> str:
@@ -48,4 +61,37 @@ def tokenizable(text: str) -> str:
     return _LONG_RUN.sub(_break, text)
 
 
-__all__ = ["MAX_PUNCT", "MAX_RUN", "tokenizable", "unix_newlines"]
+def debris_runs(text: str) -> list[tuple[int, int]]:
+    """[start, end) of every run of DEBRIS_PIECES or more pieces without a word or a number."""
+    runs: list[tuple[int, int]] = []
+    start = end = count = 0
+    for m in _PIECE.finditer(text):
+        if _WORDY.search(m.group()):
+            if count >= DEBRIS_PIECES:
+                runs.append((start, end))
+            count = 0
+            continue
+        if count == 0:
+            start = m.start()
+        end, count = m.end(), count + 1
+    if count >= DEBRIS_PIECES:
+        runs.append((start, end))
+    return runs
+
+
+def mask_debris(text: str) -> tuple[str, int]:
+    """`text` (same length) with its debris runs blanked, and the number of words they held."""
+    runs = debris_runs(text)
+    if not runs:
+        return text, 0
+    parts, words, last = [], 0, 0
+    for a, b in runs:
+        parts.append(text[last:a])
+        parts.append(_NON_SPACE.sub(" ", text[a:b]))
+        words += sum(1 for _ in _WORD.finditer(text, a, b))
+        last = b
+    parts.append(text[last:])
+    return "".join(parts), words
+
+
+__all__ = ["DEBRIS_PIECES", "MAX_PUNCT", "MAX_RUN", "debris_runs", "mask_debris", "tokenizable", "unix_newlines"]
