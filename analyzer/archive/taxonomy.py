@@ -28,6 +28,7 @@ import yaml
 from analyzer.errors import ConfigError
 
 OTHER = "other"
+AUTHORED = ("cause_statements.yaml", "cause_statements_registers.yaml")  # analyzer/data: the training statements
 ABSTAIN_BELOW = 0.05
 POSITION_DECAY = 0.15
 TEMPERATURE = 4.0  # softmax over the SVM's decision values: probabilities for weighting and abstention
@@ -88,12 +89,12 @@ def load_taxonomy(extra: Sequence[Any] = ()) -> list[CauseClass]:
 def training_statements(taxonomy: Sequence[CauseClass]) -> tuple[list[str], list[str]]:
     """(statements, class ids): the authored statements and every class's positive examples."""
     texts, labels = [], []
-    authored = _packaged("cause_statements.yaml")
     known = {c.id for c in taxonomy}
-    for cid, statements in authored.items():
-        if cid in known:
-            texts += statements
-            labels += [cid] * len(statements)
+    for name in AUTHORED:
+        for cid, statements in _packaged(name).items():
+            if cid in known:
+                texts += statements
+                labels += [cid] * len(statements)
     for c in taxonomy:
         texts += list(c.positive)
         labels += [c.id] * len(c.positive)
