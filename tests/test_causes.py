@@ -69,6 +69,17 @@ def test_statements_fall_back_to_the_whole_text_and_skip_fields_and_chrome():
     assert sentences == ["A delivery robot drove into a fountain because its camera could not see the water edge."]
 
 
+def test_every_root_cause_sentence_counts_and_a_summary_that_states_the_cause_is_added():
+    text = ("# Search outage\n\n## Summary\n\nSearch was slow for an hour. The slowdown was caused by the index "
+            "growing past the memory of the search nodes.\n\n## Root cause\n\nThe index had tripled in size since launch. "
+            "Nobody had revisited the node size.\n\n## Lessons learned\n\nThe team enjoyed the cake at the retrospective.\n")
+    sentences = [s for _a, _b, s in cause_statements(text)[0]]
+    # a root cause sentence needs no mechanism cue; lessons learned without one is not a cause
+    assert sentences[:2] == ["The index had tripled in size since launch.", "Nobody had revisited the node size."]
+    assert sentences[2].startswith("The slowdown was caused by the index")  # after the cause section
+    assert not any("Search was slow" in s or "cake" in s for s in sentences)
+
+
 def test_publisher_boilerplate_is_learnt_and_dropped():
     docs = [(f"blog/{co}.md", [BOILER.format(co="Acme"), f"The {co} cache leaked memory until the node died."])
             for co in COMPANIES[:4]]
