@@ -33,7 +33,7 @@ from analyzer.errors import ConfigError
 
 OTHER = "other"
 AUTHORED = ("cause_statements.yaml", "cause_statements_registers.yaml")  # analyzer/data: the training statements
-ABSTAIN_BELOW = 0.2
+ABSTAIN_BELOW = 0.15
 POSITION_DECAY = 0.15
 SVM_C = 1.0
 TEMPERATURE = 8.0  # softmax over the SVM's decision values: probabilities for weighting and abstention
