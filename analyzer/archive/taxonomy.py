@@ -2,9 +2,9 @@
 from `archive.cause_classes`) and the classifier that assigns a document's cause statements to it.
 
 The classifier is trained, when first needed, on cause statements the project wrote for the
-taxonomy (`analyzer/data/cause_statements.yaml` and the classes' `positive` examples; never on
+taxonomy (`analyzer/data/cause_statements*.yaml` and the classes' `positive` examples; never on
 corpus text): TF-IDF over words (1-2-grams) and character 3-5-grams, a linear SVM whose decision values
-become probabilities by a softmax (`TEMPERATURE`). Training takes about half a second, so there is no model file to ship or to check.
+become probabilities by a softmax (`TEMPERATURE`). Training takes about two seconds of CPU (1,210 statements), so there is no model file to ship or to check.
 
 A document's class: each cause statement gets class probabilities; a statement counts in
 proportion to how much it looks like a cause at all (1 - P(other)), divided by
