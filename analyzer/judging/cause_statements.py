@@ -4,7 +4,8 @@ item addresses (`judging/cause_action.py`); the archive stage stores them as fac
 publisher's boilerplate over them (`archive/statements.py`).
 
 1. **Where.** The sentences of the root cause, contributing factors, five whys and lessons learned
-   sections (found by the section classifier, no spaCy); the whole text when a document has none.
+   sections (found by the section classifier, no spaCy), and sentences elsewhere that state a
+   cause outright ("caused by", "due to"); the whole text when a document has no cause section.
 2. **Which.** A sentence of at least `MIN_WORDS` words that carries a mechanism cue (a causal link,
    an absence, a failure, an AI-specific failure); in the cause sections, when none carries a cue,
    their first sentences. At most `MAX_STATEMENTS` per document.
@@ -39,6 +40,14 @@ MECHANISM = re.compile(
     r"deploy\w*|rolled out|pushed|migrat\w*|schema|malformed|invalid|unexpected|why)\b",
     re.I,
 )
+# A sentence that says outright what caused what: taken from any part of a document.
+STATED_CAUSE = re.compile(
+    r"\b(?:because|due to|caused by|root[- ]cause|triggered by|as a result of|resulted from|the cause|was caused|"
+    r"stemmed from|traced (?:back )?to|attributed to)\b",
+    re.I,
+)
+# Cause sections whose every sentence states the cause, cue or not.
+ALWAYS_CAUSE = ("root_cause", "five_whys")
 # Page chrome and template lines that are never a cause, whatever the publisher.
 CHROME = re.compile(
     r"\b(?:min(?:ute)? read|share (?:this|on)|subscribe|sign up|cookie|all rights reserved|"
@@ -60,11 +69,19 @@ def names_a_section(label: str) -> bool:
     return default_classifier().classify(label) is not None
 
 
-def _cause_spans(text: str) -> tuple[list[tuple[int, int]], str]:
-    """(start, end) of the body of every cause section, in `text` offsets; and the masked text
-    (code and markup blanked, offsets kept)."""
+def _cause_spans(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]], str]:
+    """(start, end, category) of the body of every cause section and (start, end) of every other
+    part of the document (other sections, text before the first heading), in `text` offsets;
+    and the masked text (code and markup blanked, offsets kept)."""
     bodies, masked = section_bodies(text)
-    return [(s.body_start, end) for s, end in bodies if s.category in CAUSE_SECTIONS], masked
+    cause = [(s.body_start, end, s.category) for s, end in bodies if s.category in CAUSE_SECTIONS]
+    rest, at = [], 0
+    for s, end in sorted(bodies, key=lambda b: b[0].body_start):
+        if s.category in CAUSE_SECTIONS:
+            rest.append((at, s.body_start))
+            at = end
+    rest.append((at, len(masked)))
+    return cause, [(a, b) for a, b in rest if b > a], masked
 
 
 def sentences(masked: str, start: int, end: int) -> Iterable[tuple[int, int]]:
@@ -105,18 +122,28 @@ def statement(text: str, s: int, e: int) -> tuple[int, int, str] | None:
 
 
 def cause_statements(text: str) -> tuple[list[tuple[int, int, str]], str]:
-    """(statements as (start, end, sentence) in `text` offsets, "sections" | "whole")."""
-    spans, masked = _cause_spans(text)
+    """(statements as (start, end, sentence) in `text` offsets, "sections" | "whole").
+
+    From the cause sections: every sentence of a root cause or five whys section (they state the
+    cause whatever their wording), the sentences of contributing factors and lessons learned that
+    carry a mechanism cue (or their first sentences when none does); then, from the rest of the
+    document, the sentences that say outright what caused what (`STATED_CAUSE`: a summary often
+    names the cause when the cause section only lists repairs). Without cause sections, the
+    sentences of the whole text that carry a mechanism cue, those that state a cause first."""
+    spans, rest, masked = _cause_spans(text)
     found: list[tuple[int, int, str]] = []
     fallback: list[tuple[int, int, str]] = []
-    for start, end in spans:
+    for start, end, category in spans:
         for s, e in sentences(masked, start, end):
             st = statement(text, s, e)
             if st is None:
                 continue
-            (found if MECHANISM.search(st[2]) else fallback).append(st)
+            (found if category in ALWAYS_CAUSE or MECHANISM.search(st[2]) else fallback).append(st)
+    stated = [st for start, end in rest for s, e in sentences(masked, start, end)
+              if (st := statement(text, s, e)) is not None and STATED_CAUSE.search(st[2])]
     if found or fallback:
-        return (found or fallback)[:MAX_STATEMENTS], "sections"
+        return ((found or fallback) + stated)[:MAX_STATEMENTS], "sections"
     whole = [st for s, e in sentences(masked, 0, len(masked))
              if (st := statement(text, s, e)) is not None and MECHANISM.search(st[2])]
+    whole = [st for st in whole if STATED_CAUSE.search(st[2])] + [st for st in whole if not STATED_CAUSE.search(st[2])]
     return whole[:MAX_STATEMENTS], "whole"

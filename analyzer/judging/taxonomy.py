@@ -30,6 +30,9 @@ class CauseClass:
     terms: tuple[str, ...] = ()  # lemmas or lemma phrases of the mechanism and its guardrail
 
 
+AUTHORED = ("cause_statements.yaml", "cause_statements_registers.yaml")  # analyzer/data: the training statements
+
+
 def _packaged(name: str) -> Any:
     return yaml.safe_load(files("analyzer").joinpath("data", name).read_text(encoding="utf-8"))
 
@@ -63,12 +66,12 @@ def load_taxonomy(extra: Sequence[Any] = ()) -> list[CauseClass]:
 def training_statements(taxonomy: Sequence[CauseClass]) -> tuple[list[str], list[str]]:
     """(statements, class ids): the authored statements and every class's positive examples."""
     texts, labels = [], []
-    authored = _packaged("cause_statements.yaml")
     known = {c.id for c in taxonomy}
-    for cid, statements in authored.items():
-        if cid in known:
-            texts += statements
-            labels += [cid] * len(statements)
+    for name in AUTHORED:
+        for cid, statements in _packaged(name).items():
+            if cid in known:
+                texts += statements
+                labels += [cid] * len(statements)
     for c in taxonomy:
         texts += list(c.positive)
         labels += [c.id] * len(c.positive)
