@@ -243,7 +243,7 @@ class Analyzer:
             if h.code in enabled_codes:
                 hits.append(
                     Hit(h.code, h.start, h.end, {"cue": _short(h.cue), "rewrite": h.rewrite}, h.suggestion or None,
-                        explanation=_explain(h), at_most=Severity.SUGGESTION if h.debris else None)
+                        explanation=h.explanation(), at_most=Severity.SUGGESTION if h.debris else None)
                 )
         for rule in self.enabled:
             check = DOCUMENT_CHECKS.get(rule.kind) or FOLLOWUP_CHECKS.get(rule.kind)
@@ -333,18 +333,6 @@ def _short(text: str, limit: int = 80) -> str:
 
 def _capped(severity: Severity, at_most: Severity | None) -> Severity:
     return at_most if at_most is not None and at_most.rank < severity.rank else severity
-
-
-def _explain(hit: RuleHit) -> str:
-    if hit.debris == "title":
-        return (f"matched \"{_short(hit.cue, 60)}\" in a heading, which names a topic, so it is only a suggestion: "
-                "check that the section below describes the conditions rather than a person")
-    if hit.debris:
-        return (f"matched \"{_short(hit.cue, 60)}\" in machine text (a log line, table debris or tracker activity), "
-                "so it is only a suggestion")
-    if hit.agent_kind:
-        return f"a {hit.agent_kind} is the subject or agent of a failure verb: \"{_short(hit.cue, 60)}\""
-    return f"matched \"{_short(hit.cue, 60)}\""
 
 
 def _chunks(document: Document) -> list[tuple[int, int]]:

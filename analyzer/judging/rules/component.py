@@ -47,6 +47,20 @@ class RuleHit:
     debris: str = ""  # "machine": in machine text (a log line, table debris, tracker activity); "title": in a
     # heading or a numbered contents entry, which names a topic rather than stating a cause
 
+    def explanation(self) -> str:
+        """Why the hit was made, in a reviewer's words."""
+        cue = " ".join(self.cue.split())
+        cue = cue if len(cue) <= 60 else cue[:59] + "…"
+        if self.debris == "title":
+            return (f"matched \"{cue}\" in a heading, which names a topic, so it is only a suggestion: "
+                    "check that the section below describes the conditions rather than a person")
+        if self.debris:
+            return (f"matched \"{cue}\" in machine text (a log line, table debris or tracker activity), "
+                    "so it is only a suggestion")
+        if self.agent_kind:
+            return f"a {self.agent_kind} is the subject or agent of a failure verb: \"{cue}\""
+        return f"matched \"{cue}\""
+
 
 def section_at(doc: Doc, char: int) -> str | None:
     """The canonical category of the innermost section containing a doc-local char offset."""
