@@ -49,6 +49,11 @@ class Context:
     required: list[str]
     classifier: SectionClassifier
     actions: list[ActionItem] = field(default_factory=list)
+    inferred: dict[str, Any] = field(default_factory=dict)  # sections stated without a heading (evidence.Inferred)
+
+    def headed(self) -> set[str]:
+        """The canonical sections a heading stands for."""
+        return {name for s in self.sections for name in covered(s, self.classifier)}
 
     def section_of(self, offset: int) -> Section | None:
         return innermost_section(self.sections, offset)
@@ -81,7 +86,7 @@ def covered(section: Section, classifier: SectionClassifier) -> tuple[str, ...]:
 
 
 def check_required_section(rule: Rule, ctx: Context) -> Iterable[Hit]:
-    present = {name for s in ctx.sections for name in covered(s, ctx.classifier)}
+    present = ctx.headed() | set(ctx.inferred)
     note = {"ai": " for an AI/ML incident", "near_miss": " for a near miss"}.get(ctx.profile, "")
     for name in ctx.required:
         if name in present or any(e in present for e in EQUIVALENT.get(name, ())):
