@@ -5,6 +5,7 @@
     python bench/eval_real.py --ci-review       # every corpus document that fails default CI, and why
     python bench/eval_real.py --json out.json   # the figures as JSON
     python bench/eval_real.py --detail          # every wrong or missed structure/action call, by reference
+    python bench/eval_real.py --corpus-warnings # share of corpus documents with a warning, by rule
 
 Labels live in `bench/real/labels_<annotator>.jsonl` (guide: `bench/real/GUIDE.md`): document
 path and character offsets into `../shared/corpus`, never the text. Annotators A-D label the
@@ -229,12 +230,35 @@ def ci_review(corpus: Path) -> list[dict]:
     return out
 
 
+def corpus_warnings(corpus: Path) -> dict:
+    """How many corpus documents carry a warning or an error at the defaults, and for which rules
+    (each document counted once per rule), with the documents per rule for a review by hand."""
+    with (corpus / "index.csv").open(encoding="utf-8") as fh:
+        files = [row["file"] for row in csv.DictReader(fh) if row["kind"] == "document"]
+    reports = analyse(files, corpus)
+    warned = 0
+    by_rule: Counter = Counter()
+    sections: Counter = Counter()
+    docs: dict[str, list[str]] = defaultdict(list)
+    for file in files:
+        worst = [f for f in reports[file].findings if str(f.severity) in ("warning", "error")]
+        warned += bool(worst)
+        for rule in sorted({f.rule for f in worst}):
+            by_rule[rule] += 1
+            docs[rule].append(file)
+        sections.update({f.section for f in worst if f.rule == "section.missing"})
+    return {"documents": len(files), "with_warning": warned, "share": ratio(warned, len(files)),
+            "by_rule": dict(by_rule.most_common()), "missing_by_section": dict(sections.most_common()),
+            "documents_by_rule": {k: v for k, v in sorted(docs.items())}}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", help="the corpus folder (default ../shared/corpus)")
     ap.add_argument("--agreement", action="store_true")
     ap.add_argument("--ci-review", action="store_true")
     ap.add_argument("--false-alarms", action="store_true", help="list the blame findings judged wrong (offsets)")
+    ap.add_argument("--corpus-warnings", action="store_true", help="share of corpus documents with a warning, by rule")
     ap.add_argument("--detail", action="store_true", help="list every wrong or missed structure and action call (offsets)")
     ap.add_argument("--json", metavar="FILE")
     args = ap.parse_args(argv)
@@ -252,7 +276,9 @@ def main(argv: list[str] | None = None) -> int:
         result["agreement"] = agreement(primary, load_labels((SECOND,), REAL))
     if args.ci_review:
         result["ci_review"] = ci_review(corpus)
-    if not (args.agreement or args.ci_review):
+    if args.corpus_warnings:
+        result["corpus_warnings"] = corpus_warnings(corpus)
+    if not (args.agreement or args.ci_review or args.corpus_warnings):
         reports = analyse(sorted(primary), corpus)
         result["blame"] = blame_figures(primary, reports, sources(REAL))
         result["sections"] = section_figures(primary, reports)
