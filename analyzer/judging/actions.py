@@ -185,7 +185,7 @@ def _status(body: str, task: str | None) -> tuple[str, str | None]:
     done = DONE_WORDS.search(body)
     if task:
         return task, done.group("on") if done and task == "done" else None
-    if done and not re.search(r"\b(?:not|once|when|until|after|be)\s+(?:\w+\s+)?" + re.escape(done.group(0).split()[0]), body, re.I):
+    if done and not re.search(r"\b(?:not|once|when|until|after|be|is|are|where|which)\s+(?:\w+\s+)?" + re.escape(done.group(0).split()[0]), body, re.I):
         return "done", done.group("on")
     if OPEN_WORDS.search(body) or COMMITS.search(body):
         return "open", None
