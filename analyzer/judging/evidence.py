@@ -67,6 +67,10 @@ IMPACT_EFFECT = re.compile(
     r"experienced|saw|returned|errors?|timed? out|timeouts?|outage|down|disrupt\w*|lost|delayed|slow(?:er|ness)?)\b",
     re.I,
 )
+_WHO = r"(?:customers?|users?|clients?|services|apps|applications|sites|projects|teams|accounts|tenants|packages|sdks?)"
+AFFECTED = re.compile(rf"\b{_WHO}\b(?:[^.;]|\.(?=\S)){{0,60}}?\b(?:were|was|are) (?:\w+ )?(?:affected|impacted|unable to|unavailable|degraded)\b"
+                      rf"|\b(?:affected|impacted) (?:our |all |some |many |most |the |several |multiple )?(?:[\w.-]+ ){{0,2}}{_WHO}\b",
+                      re.I)
 QUANTITY = re.compile(
     r"\d+(?:[.,]\d+)?\s*%|\bpercent\b|\b\d+(?:[.,]\d+)?\s*(?:k|m|million|thousand|hundred)?\s*"
     r"(?:customers?|users?|requests?|minutes?|mins?|hours?|hrs?|seconds?|days?|instances?|accounts?|projects?|errors?)\b"
@@ -225,6 +229,12 @@ def _impact(text: str, masked: str, blocks: list[Block], prose: list[Block], cat
                 if QUANTITY.search(masked[s:e]) and IMPACT_NOUN.search(masked[s:e]) and IMPACT_EFFECT.search(masked[s:e])]
         if hits and (len(hits) >= 2 or len(sents) <= 2):
             return Inferred("impact", hits[0][0], hits[-1][1], "sentences that quantify who or what was affected")
+    for b in prose:  # or one that names who was affected ("multiple services were affected")
+        if category_at(b.start) in ("action_items", "timeline", "lessons_learned"):
+            continue
+        for s, e in _sentences(masked, b):
+            if AFFECTED.search(masked[s:e]):
+                return Inferred("impact", s, e, "a sentence that says who or what was affected")
     return None
 
 
