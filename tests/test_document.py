@@ -113,6 +113,11 @@ def test_plain_text_email_draft():
     assert [s.heading for s, _ in section_bodies(text)[0] if s.heading] == ["Summary", "Timeline"]
 
 
+def test_a_request_in_a_pasted_chat_is_not_a_question_heading():
+    text = "Notes\n\nSam, could you give us a summary on that?\n\nCan you share the timeline?\n\nWhat happened?\n"
+    assert [t for style, t in heading_titles(parse(text)) if style == "question"] == ["What happened?"]
+
+
 def test_capitalised_and_bare_title_lines():
     text = ("Report\n\nISSUE SUMMARY\n\nThe queue stalled for 20 minutes.\n\nROOT CAUSE\nA full disk on the broker.\n\n"
             "Fix\n\nWe moved the broker.\n\nThanks\n\nNEXT STEPS: we will add an alert.\n")

@@ -99,10 +99,15 @@ def _ordered_title(content: str, ordered_depth: int) -> list[Weak]:
     return [Weak("numbered", min(ordered_depth + 1, 6), (0, len(title)), len(first))]
 
 
+_REQUEST = re.compile(r"\b(?:could|can|would|will) you\b|^[A-Z][\w.-]*,\s", re.I)
+
+
 def _is_question(content: str) -> bool:
+    """A short question alone in its paragraph ("What happened?"), not a request to someone in a
+    pasted conversation ("Sam, could you give us a summary?")."""
     text = content.strip()
     return ("\n" not in text and text.endswith("?") and text[:1].isupper()
-            and len(text.split()) <= _MAX_QUESTION_WORDS)
+            and len(text.split()) <= _MAX_QUESTION_WORDS and not _REQUEST.search(text))
 
 
 def _is_caps_title(line: str) -> bool:
