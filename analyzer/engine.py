@@ -16,19 +16,20 @@ from spacy.tokens import Doc
 from analyzer.judging.actions import find_action_items
 from analyzer.judging.profile import front_matter_profile, is_ai_incident, is_near_miss
 from analyzer.judging.whatnotwhy import place as place_what_not_why
-from analyzer.judging.checks import DOCUMENT_CHECKS, Context, Hit, covered
+from analyzer.judging.checks import DOCUMENT_CHECKS, Context, Hit
+from analyzer.judging.evidence import INFERABLE, found_sections, infer_sections
 from analyzer.judging.followup import FOLLOWUP_CHECKS
 from analyzer.judging.rules.component import RuleHit
 from analyzer.config import Config, load_config
 from analyzer.reading.document import Document, effective_blocks
 from analyzer.reading.markdown import parse
 from analyzer.errors import InputError
-from analyzer.findings import Finding, LineIndex, Report, SectionHit, Severity, locate, with_fingerprints
+from analyzer.findings import Finding, LineIndex, Report, Severity, locate, with_fingerprints
 from analyzer.nlp.lexicon import default_lexicon
 from analyzer.nlp.tokenizable import mask_debris, tokenizable, unix_newlines
 from analyzer.judging.pipeline import build_pipeline
 from analyzer.judging.rules import Rule
-from analyzer.nlp.sections import CANONICAL_SECTIONS, build_sections, default_classifier
+from analyzer.nlp.sections import build_sections, default_classifier
 from analyzer.judging.suppress import apply as apply_directives
 from analyzer.judging.suppress import parse_directives
 
@@ -177,11 +178,7 @@ class Analyzer:
         metadata = dict(p.document.metadata)
         if p.document.metadata_error:
             metadata["front_matter_error"] = p.document.metadata_error
-        section_hits: dict[str, SectionHit | None] = {name: None for name in CANONICAL_SECTIONS}
-        for s in ctx.sections:
-            for name in covered(s, ctx.classifier):
-                if section_hits.get(name) is None:
-                    section_hits[name] = SectionHit(s.heading, index.line_col(s.title_start)[0])
+        section_hits = found_sections(ctx, index)
         return Report(
             path=p.path,
             score=score(findings, self.config),
@@ -233,6 +230,7 @@ class Analyzer:
             lemmas=lemmas,
         )
         ctx.actions = find_action_items(text, blocks, ctx.category_at, sentences, document.tables)
+        ctx.inferred = infer_sections(text, document.masked, blocks, ctx.headed(), ctx.category_at, INFERABLE)
         return ctx, words, len(headings)
 
     def _hits(self, p: _Pending, ctx: Context) -> list[Hit]:

@@ -158,13 +158,20 @@ def with_fingerprints(findings: list[Finding], text: str, sentences: list[tuple[
 
 @dataclass(frozen=True)
 class SectionHit:
-    """Where a canonical section was found: its heading text and 1-based line."""
+    """Where a canonical section was found: its heading text and 1-based line, or, for a section
+    the document states without a heading (`source: content`), the span of the evidence and what
+    it is ("5 entries in a row that open with a time or date"); `heading` is then empty."""
 
     heading: str
     line: int
+    source: str = "heading"  # heading | content
+    start: int | None = None  # the heading title, or the evidence (character offsets)
+    end: int | None = None
+    evidence: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"heading": self.heading, "line": self.line}
+        return {"heading": self.heading, "line": self.line, "source": self.source, "start": self.start,
+                "end": self.end, "evidence": self.evidence}
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@
     python bench/eval_real.py --agreement       # annotator agreement on the double-labelled sample
     python bench/eval_real.py --ci-review       # every corpus document that fails default CI, and why
     python bench/eval_real.py --json out.json   # the figures as JSON
+    python bench/eval_real.py --detail          # every wrong or missed structure/action call, by reference
+    python bench/eval_real.py --corpus-warnings # share of corpus documents with a warning, by rule
 
 Labels live in `bench/real/labels_<annotator>.jsonl` (guide: `bench/real/GUIDE.md`): document
 path and character offsets into `../shared/corpus`, never the text. Annotators A-D label the
@@ -134,6 +136,46 @@ def detection_figures(labels: dict[str, dict], reports: dict) -> dict:
     }
 
 
+def detail(labels: dict[str, dict], reports: dict, src: dict[str, str]) -> list[dict]:
+    """Every wrong call on structure and action items, by reference (path, offsets, section name):
+    wrong "section missing" findings, missed and extra sections, action.* findings that are not on a
+    labelled instance fix, missed instance fixes, and no-owner findings on items with an owner."""
+    out = []
+    for file, rec in sorted(labels.items()):
+        report = reports[file]
+        gold = set(rec.get("sections", []))
+        found = {name for name, hit in report.sections.items() if hit is not None}
+        actions = rec.get("actions", [])
+        row: dict = {"file": file, "source": src.get(file, "?"), "profile": report.profile}
+        row["missing_wrong"] = sorted(f.section for f in report.findings if f.rule == "section.missing" and f.section in gold)
+        row["missing_right"] = sorted(f.section for f in report.findings if f.rule == "section.missing" and f.section not in gold)
+        row["sections_missed"] = sorted(gold - found)
+        row["sections_extra"] = {n: report.sections[n].to_dict() for n in sorted(found - gold)}
+        wnw, owner = [], []
+        for f in report.findings:
+            if f.family != "action":
+                continue
+            hit = overlaps(f.start, f.end, actions)
+            if f.rule == "action.no-owner":
+                if not (hit and any(a.get("owner") is None for a in hit)):
+                    owner.append({"start": f.start, "end": f.end, "labelled": [(a["start"], a["end"]) for a in hit]})
+                continue
+            kinds = sorted({a["kind"] for a in hit})
+            if "what" not in kinds:
+                wnw.append({"start": f.start, "end": f.end, "rule": f.rule, "source": f.source, "labelled": kinds or "outside"})
+        row["wnw_wrong"] = wnw
+        row["wnw_missed"] = [
+            {"start": a["start"], "end": a["end"], "status": a.get("status"),
+             "item_found": any(i.start < a["end"] and a["start"] < i.end for i in report.actions)}
+            for a in actions if a["kind"] == "what" and not any(
+                f.family == "action" and f.rule != "action.no-owner" and f.start < a["end"] and a["start"] < f.end
+                for f in report.findings)]
+        row["no_owner_wrong"] = owner
+        if any(v for k, v in row.items() if k not in ("file", "source", "profile", "missing_right")):
+            out.append(row)
+    return out
+
+
 def agreement(primary: dict[str, dict], second: dict[str, dict]) -> dict:
     shared = sorted(set(primary) & set(second))
     sec_a = sec_b = sec_both = 0
@@ -188,12 +230,36 @@ def ci_review(corpus: Path, config=None) -> list[dict]:  # noqa: ANN001
     return out
 
 
+def corpus_warnings(corpus: Path, config=None) -> dict:  # noqa: ANN001
+    """How many corpus documents carry a warning or an error at the defaults, and for which rules
+    (each document counted once per rule), with the documents per rule for a review by hand."""
+    with (corpus / "index.csv").open(encoding="utf-8") as fh:
+        files = [row["file"] for row in csv.DictReader(fh) if row["kind"] == "document"]
+    reports = analyse(files, corpus, config=config)
+    warned = 0
+    by_rule: Counter = Counter()
+    sections: Counter = Counter()
+    docs: dict[str, list[str]] = defaultdict(list)
+    for file in files:
+        worst = [f for f in reports[file].findings if str(f.severity) in ("warning", "error")]
+        warned += bool(worst)
+        for rule in sorted({f.rule for f in worst}):
+            by_rule[rule] += 1
+            docs[rule].append(file)
+        sections.update({f.section for f in worst if f.rule == "section.missing"})
+    return {"documents": len(files), "with_warning": warned, "share": ratio(warned, len(files)),
+            "by_rule": dict(by_rule.most_common()), "missing_by_section": dict(sections.most_common()),
+            "documents_by_rule": {k: v for k, v in sorted(docs.items())}}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", help="the corpus folder (default ../shared/corpus)")
     ap.add_argument("--agreement", action="store_true")
     ap.add_argument("--ci-review", action="store_true")
     ap.add_argument("--false-alarms", action="store_true", help="list the blame findings judged wrong and the labelled blame missed (offsets)")
+    ap.add_argument("--corpus-warnings", action="store_true", help="share of corpus documents with a warning, by rule")
+    ap.add_argument("--detail", action="store_true", help="list every wrong or missed structure and action call (offsets)")
     ap.add_argument("--json", metavar="FILE")
     ap.add_argument("--config", metavar="FILE", help="a .pmlint.yaml to measure instead of the defaults")
     args = ap.parse_args(argv)
@@ -214,11 +280,15 @@ def main(argv: list[str] | None = None) -> int:
         result["agreement"] = agreement(primary, load_labels((SECOND,), REAL))
     if args.ci_review:
         result["ci_review"] = ci_review(corpus, config)
-    if not (args.agreement or args.ci_review):
+    if args.corpus_warnings:
+        result["corpus_warnings"] = corpus_warnings(corpus, config)
+    if not (args.agreement or args.ci_review or args.corpus_warnings):
         reports = analyse(sorted(primary), corpus, config=config)
         result["blame"] = blame_figures(primary, reports, sources(REAL))
         result["sections"] = section_figures(primary, reports)
         result["actions"] = action_figures(primary, reports)
+        if args.detail:
+            result["detail"] = detail(primary, reports, sources(REAL))
         if not args.false_alarms:
             result["blame"].pop("false_alarms")
             result["blame"].pop("missed")

@@ -51,6 +51,42 @@ def test_what_is_not_an_action_item():
     assert [a.text for a in items(text)] == ["Add an index on orders (@db)", "We will rotate every key weekly."]
 
 
+# False alarms fixed on real post-mortems (measured with bench/eval_real.py --detail), each as a
+# sentence of the same shape written for this test: none of these is an action item.
+NOT_ITEMS = [
+    "- Did the paging rota work as expected? (i.e. was anyone paged twice)",  # a template question
+    "- Was the on-call reachable?, if not why",
+    "- Include an estimated date of completion of the corrective action.",  # template guidance
+    "- Provide any relevant graphs that show the impact of the incident.",
+    "- Issue labelled as corrective action",
+    "- Using the timeline above, explain what could be improved.",
+    "We will be making a number of changes to keep the cache from stampeding again.",  # an announcement
+    "There are several actions we intend to take to avoid a repeat.",
+    "We are continuously taking steps to improve the platform and our processes.",
+    "We will run an internal review and make appropriate improvements to our systems.",
+    "We have to do better here, and we will.",
+]
+
+
+@pytest.mark.parametrize("line", NOT_ITEMS)
+def test_false_alarms_are_not_action_items(line):
+    assert items(f"## Action items\n\n{line}\n") == []
+
+
+def test_past_state_in_an_action_list_is_done():
+    text = "## Action items\n\n- All queued jobs had been drained.\n- Readers were using the replica by noon.\n"
+    assert [a.status for a in items(text)] == ["done", "done"]
+
+
+def test_status_update_headings_are_a_timeline_not_action_items():
+    text = ("# Router outage\n\n# Remediation and prevention\n\nWe will add a canary stage for router configs.\n\n"
+            "## Update — Mar 07, 2019 08:14\n\nWe will provide another update by 09:00.\n\n"
+            "## Update — Mar 07, 2019 06:27\n\nThe issue should be resolved for most customers as of 06:08.\n")
+    report = analyze(text)
+    assert [a.text for a in report.actions] == ["We will add a canary stage for router configs."]
+    assert report.sections["timeline"] is not None and report.sections["timeline"].source == "heading"
+
+
 def test_task_items_count_anywhere():
     text = "## Notes\n\n- [ ] Add a drift monitor (@ana)\n\n## Action items\n\n- Add a gate (@li)\n"
     assert [a.text for a in items(text)] == ["Add a drift monitor (@ana)", "Add a gate (@li)"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL
 from analyzer.reading.markdown import parse
+from analyzer.nlp.sections import section_bodies
 
 DRAFT = """---
 title: Feature skew
@@ -106,8 +107,25 @@ def test_list_items_keep_continuation_lines():
 def test_plain_text_email_draft():
     text = "Hi all,\n\nSummary: the API was down.\nTimeline:\n09:00 alert\n09:10 fixed\n\nThanks\n"
     doc = parse(text)
-    assert [t for _, t in heading_titles(doc)] == ["Summary", "Timeline"]
+    assert heading_titles(doc) == [("label", "Summary"), ("label", "Timeline"), ("line", "Thanks")]
     assert any(b.kind == PARAGRAPH and text[b.start:b.end] == "the API was down." for b in doc.blocks)
+    # a bare title line is a heading only when the section data lists its title
+    assert [s.heading for s, _ in section_bodies(text)[0] if s.heading] == ["Summary", "Timeline"]
+
+
+def test_a_request_in_a_pasted_chat_is_not_a_question_heading():
+    text = "Notes\n\nSam, could you give us a summary on that?\n\nCan you share the timeline?\n\nWhat happened?\n"
+    assert [t for style, t in heading_titles(parse(text)) if style == "question"] == ["What happened?"]
+
+
+def test_capitalised_and_bare_title_lines():
+    text = ("Report\n\nISSUE SUMMARY\n\nThe queue stalled for 20 minutes.\n\nROOT CAUSE\nA full disk on the broker.\n\n"
+            "Fix\n\nWe moved the broker.\n\nThanks\n\nNEXT STEPS: we will add an alert.\n")
+    doc = parse(text)
+    assert ("caps", "ISSUE SUMMARY") in heading_titles(doc)
+    assert ("caps", "ROOT CAUSE") in heading_titles(doc)
+    cats = {s.heading: s.category for s, _ in section_bodies(text)[0] if s.heading}
+    assert cats == {"ISSUE SUMMARY": "summary", "ROOT CAUSE": "root_cause", "Fix": "resolution", "NEXT STEPS": "action_items"}
 
 
 def test_crlf_and_empty_input():

@@ -59,7 +59,8 @@ def render_checklist(report: Report, config: Config) -> None:
     for name in required:
         hit = report.sections.get(name)
         if hit is not None:
-            st.markdown(f":green[**✓ {section_title(name)}**] — “{md_escape(hit.heading)}”, line {hit.line}")
+            where = f"“{md_escape(hit.heading)}”" if hit.heading else f"no heading: {md_escape(hit.evidence)}"
+            st.markdown(f":green[**✓ {section_title(name)}**] — {where}, line {hit.line}")
     for name in missing:
         st.markdown(f":red[**✗ {section_title(name)}**] — missing; paste this skeleton (copy button at its top right):")
         st.code(section_skeleton(name), language="markdown")

@@ -340,7 +340,8 @@ def report_markdown(report: Report, config: Config) -> str:
     ]
     for name in config.required_sections(report.profile):
         hit = report.sections.get(name)
-        status = f"present: “{hit.heading}” (line {hit.line})" if hit else "**missing**"
+        where = f"“{hit.heading}”" if hit and hit.heading else (f"no heading: {hit.evidence}" if hit else "")
+        status = f"present: {where} (line {hit.line})" if hit else "**missing**"
         lines.append(f"| {section_title(name)} | {status.replace('|', '/')} |")
     lines += ["", "## Findings", ""]
     numbered = number_findings(report)

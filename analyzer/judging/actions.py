@@ -45,14 +45,25 @@ PRIORITY = re.compile(r"\b(?P<p>P[0-4])\b|\bpriority\s*[:=-]?\s*(?P<word>critica
 DONE_WORDS = re.compile(r"(?:\b(?:done|completed?|fixed|resolved|shipped|merged|deployed|closed|implemented)\b|✅|✔)"
                         r"(?:\s*(?:on|in)?\s*[:(]?\s*(?P<on>\d{4}-\d{2}-\d{2}))?", re.I)
 OPEN_WORDS = re.compile(r"\b(?:in progress|in-progress|to ?do|todo|open|planned|pending|not started|wip|ongoing|tbd)\b", re.I)
-PAST_START = re.compile(r"^(?:we\s+)?(?:[a-z]+ed|built|made|set up|rolled back|wrote|ran|put|sent|began|took|shut down)\b", re.I)
-PAST_PROSE = re.compile(r"\b(?:was|were|had been|has been|have been)\s+\w+(?:ed|en|t)\b|^(?:we|they|the team)\s+\w+ed\b", re.I)
+PAST_START = re.compile(r"^(?:we\s+)?(?:[a-z][a-z-]*ed|built|made|set up|rolled back|wrote|ran|put|sent|began|took|shut down)\b", re.I)
+PAST_PROSE = re.compile(r"\b(?:was|were|had been|has been|have been)\s+\w+(?:ed|en|t)\b|\b(?:was|were)\s+\w+ing\b|^(?:we|they|the team)\s+\w+ed\b", re.I)
 COMMITS = re.compile(r"\b(?:will|we'll|we are going to|we're going to|plan to|planning to|we are (?:adding|building|working|"
                      r"moving|changing|introducing|implementing|investigating|reviewing|improving|updating)|"
                      r"are working on|is being|are being|next step|going forward|in the future|we intend|we need to|"
                      r"should be|must be)\b", re.I)
 STATUS_PROSE = re.compile(r"\b(?:provide (?:another|an|a further|more) (?:status )?update|status update|"
                           r"more detailed analysis|will be updated)\b", re.I)
+# An announcement of changes to come, with none named ("We will be making several changes ..."), or
+# a promise to improve in general: the items are elsewhere, if anywhere.
+ANNOUNCES = re.compile(r"\b(?:a number of|several|various|the following|a few|a series of|appropriate|additional|further|many)\s+"
+                       r"(?:\w+\s+)?(?:changes|actions|steps|improvements|measures|lessons|things|areas)\b"
+                       r"|\bcontinu\w*\s+(?:\w+\s+){0,2}(?:to\s+)?(?:improve|taking steps)|\bdo better\b", re.I)
+# Instructions a template leaves for its author ("Include an estimated date of completion ..."),
+# and its questions with examples ("Did alerting work as expected? (i.e. ...)").
+TEMPLATE = re.compile(r"^(?:include|describe|explain|provide|list|outline|summari[sz]e|fill (?:in|out)|mention|specify)\b[^.]{0,80}?"
+                      r"\b(?:the (?:corrective )?action|the incident|this incident|root cause analysis|relevant|date of completion|"
+                      r"named individual|this section|i\.e\.|e\.g\.)|^issues? label+ed as\b|^using the [\w ]{3,40}, (?:explain|describe|list)\b",
+                      re.I)
 WE = re.compile(r"\b(?:we|we'll|we're|our|us|the team|our team)\b", re.I)
 ACTION_HEADER = re.compile(r"\b(action|item|task|description|what|remediation|follow|fix|step|todo)\b", re.I)
 OWNER_HEADER = re.compile(r"\b(owner|owners|assignee|assigned|who|responsible|dri|team)\b", re.I)
@@ -73,7 +84,7 @@ def find_action_items(text: str, blocks: list[Block], category_at: Callable[[int
             continue
         if b.kind == LIST_ITEM and (b.task or inside(b)):
             body = text[b.start:b.end]
-            if not b.task and (_is_label(body) or body.rstrip().endswith("?")):
+            if not b.task and (_is_label(body) or _question(body) or TEMPLATE.search(body.strip())):
                 continue
             out.append(_item(text, b.start, b.end, b.task, fields=text[b.start:_line_end(text, b.end)]))
         elif b.kind == TABLE_CELL and inside(b) and b.row:
@@ -104,11 +115,17 @@ def _is_label(body: str) -> bool:
             and not PAST_START.match(body.strip()) and not OWNER_FORMS.search(body) and not TICKET_FORMS.search(body))
 
 
+def _question(body: str) -> bool:
+    """An item that asks: its first sentence ends with a question mark ("Did alerting work? (i.e. ...)")."""
+    first = re.split(r"(?<=[.!])\s", body.strip(), maxsplit=1)[0]
+    return bool(re.search(r"\?(?:[\s,;)]|$)", first))
+
+
 def _commits(sentence: str) -> bool:
     """Prose that commits the authors to something: "We will ...", "Our team is adding ...", or an
     imperative ("Add an alert on ..."); not questions, status-page forecasts or template guidance."""
     s = sentence.strip()
-    if s.endswith("?") or STATUS_PROSE.search(s):
+    if s.endswith("?") or STATUS_PROSE.search(s) or TEMPLATE.search(s) or (ANNOUNCES.search(s) and ":" not in s):
         return False
     return bool(COMMITS.search(s) and WE.search(s)) or _imperative(s)
 
@@ -168,11 +185,11 @@ def _status(body: str, task: str | None) -> tuple[str, str | None]:
     done = DONE_WORDS.search(body)
     if task:
         return task, done.group("on") if done and task == "done" else None
-    if done and not re.search(r"\b(?:not|once|when|until|after|be)\s+(?:\w+\s+)?" + re.escape(done.group(0).split()[0]), body, re.I):
+    if done and not re.search(r"\b(?:not|once|when|until|after|be|is|are|where|which)\s+(?:\w+\s+)?" + re.escape(done.group(0).split()[0]), body, re.I):
         return "done", done.group("on")
     if OPEN_WORDS.search(body) or COMMITS.search(body):
         return "open", None
-    if PAST_START.match(body.strip()):
+    if PAST_START.match(body.strip()) or PAST_PROSE.search(body):
         return "done", None
     return "unknown", None
 

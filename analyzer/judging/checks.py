@@ -50,6 +50,11 @@ class Context:
     classifier: SectionClassifier
     actions: list[ActionItem] = field(default_factory=list)
     lemmas: list[tuple[int, str]] = field(default_factory=list)  # (offset, lemma) of every content word, in order
+    inferred: dict[str, Any] = field(default_factory=dict)  # sections stated without a heading (evidence.Inferred)
+
+    def headed(self) -> set[str]:
+        """The canonical sections a heading stands for."""
+        return {name for s in self.sections for name in covered(s, self.classifier)}
 
     def section_of(self, offset: int) -> Section | None:
         return innermost_section(self.sections, offset)
@@ -82,7 +87,7 @@ def covered(section: Section, classifier: SectionClassifier) -> tuple[str, ...]:
 
 
 def check_required_section(rule: Rule, ctx: Context) -> Iterable[Hit]:
-    present = {name for s in ctx.sections for name in covered(s, ctx.classifier)}
+    present = ctx.headed() | set(ctx.inferred)
     note = {"ai": " for an AI/ML incident", "near_miss": " for a near miss"}.get(ctx.profile, "")
     for name in ctx.required:
         if name in present or any(e in present for e in EQUIVALENT.get(name, ())):
@@ -147,6 +152,8 @@ def timeline_entries(ctx: Context, section: Section) -> list[tuple[int, int]]:
 def check_timeline_timestamps(rule: Rule, ctx: Context) -> Iterable[Hit]:
     min_share = float(rule.options.get("min_share", 0.5))
     for s in ctx.sections_of("timeline"):
+        if s.rule and TIMESTAMP.search(s.heading):
+            continue  # a dated status-page update ("Update — Mar 7, 2019 08:14"): one entry, its time in the heading
         entries = timeline_entries(ctx, s)
         if not entries:
             continue

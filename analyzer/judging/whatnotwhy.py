@@ -28,7 +28,8 @@ SYSTEMIC = re.compile(
     r"runbook automation|self-heal\w*|idempotent|rollback automatically|automatic\w*|wait for|waits for|"
     r"only (?:when|if|after)|require\w*|refus\w*|markers?|fail\w* closed|fail the build|make \w+ impossible|"
     r"alarm\w*|telemetry|gradual\w*|isolat\w*|blast radius|tooling|dedicated|separate\w*|partition\w*|"
-    r"trusted publish\w*|config(?:uration)? option|safeguard\w*|safety check\w*)\b", re.I)
+    r"trusted publish\w*|config(?:uration)? option|safeguard\w*|safety check\w*|limit (?:the )?(?:[\w-]+ ){0,3}(?:concurrency|parallelism|"
+    r"rate|number)|concurrency limit\w*|throttl\w*|backpressure|back-pressure)\b", re.I)
 
 
 def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:

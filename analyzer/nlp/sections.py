@@ -242,6 +242,17 @@ def _combined(data: dict, source: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def acceptable(style: str, match: SectionMatch | None) -> bool:
+    """Strong headings (ATX, setext) are headings whatever their title; weak forms only when the
+    title maps to a section, and a bare title line (`Root cause` alone in its paragraph) only when
+    the section data lists that title (a literal or a pattern, not a guess by similarity)."""
+    if style in ("atx", "setext"):
+        return True
+    if match is None:
+        return False
+    return style != "line" or match.method in ("literal", "pattern")
+
+
 @lru_cache(maxsize=1)
 def default_classifier() -> SectionClassifier:
     text = files("analyzer").joinpath("data/sections.yaml").read_text(encoding="utf-8")
@@ -352,7 +363,7 @@ def section_bodies(text: str) -> tuple[list[tuple[Section, int]], str]:
     for cand in document.headings:
         title = document.text[cand.title_start : cand.title_end]
         match = clf.classify(title)
-        if match is None and not cand.strong:
+        if not acceptable(cand.style, match):
             continue
         accepted.append(
             (cand.title_start, cand.title_end, cand.body_start, cand.level, title.strip(),

@@ -5,7 +5,11 @@
 - numbered headings: `3.1 Five whys`, `IV. Timeline`, and one-line titles of ordered items `2. Impact`;
 - question headings: `What happened?` alone in its paragraph;
 - label lines: `Timeline:` or `Root cause: the disk filled`, at the start of a paragraph or after
-  another label line (plain-text e-mail drafts).
+  another label line (plain-text e-mail drafts);
+- capitalised title lines: `ROOT CAUSE` on the first line of a paragraph (status-page and e-mail
+  reports, PDF exports);
+- bare title lines: `Root cause` alone in its paragraph (pages whose heading markup was lost in an
+  export); these count only when the title is one the section data lists (style `line`).
 
 Weak headings count only when the section detector maps their title to a canonical section;
 otherwise the text is ordinary text again. All positions here are in inline-content coordinates.
@@ -22,6 +26,7 @@ _NUMBERED = re.compile(r"((?:\d{1,2}\.)+\d{0,2}|\d{1,2}\)|[IVX]{1,4}\.)[ \t]+(\S
 _LABEL = re.compile(r"([A-Z][A-Za-z0-9'&/ ()-]{1,48}?)[ \t]*:(?:[ \t]+|$)")
 _MAX_BOLD_TITLE = 60
 _MAX_QUESTION_WORDS = 12
+_MAX_CAPS_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,15 @@ def weak_headings(content: str, children: list[Token], *, in_item: bool, ordered
         return [Weak("numbered", min(depth + 1, 6), (m.start(2), m.start(2) + len(title)), len(first))]
     if _is_question(content):
         return [Weak("question", 7, (0, len(content.rstrip())), len(content))]
-    return _labels(content)
+    labels = _labels(content)
+    if labels:
+        return labels
+    if _is_caps_title(first):
+        title = first.rstrip()
+        return [Weak("caps", 7, (0, len(title)), len(first))]
+    if "\n" not in content.strip() and _is_bare_title(content.strip()):
+        return [Weak("line", 7, (0, len(content.rstrip())), len(content))]
+    return []
 
 
 def _bold(content: str, children: list[Token], in_item: bool) -> Weak | None:
@@ -86,10 +99,29 @@ def _ordered_title(content: str, ordered_depth: int) -> list[Weak]:
     return [Weak("numbered", min(ordered_depth + 1, 6), (0, len(title)), len(first))]
 
 
+_REQUEST = re.compile(r"\b(?:could|can|would|will) you\b|^[A-Z][\w.-]*,\s", re.I)
+
+
 def _is_question(content: str) -> bool:
+    """A short question alone in its paragraph ("What happened?"), not a request to someone in a
+    pasted conversation ("Sam, could you give us a summary?")."""
     text = content.strip()
     return ("\n" not in text and text.endswith("?") and text[:1].isupper()
-            and len(text.split()) <= _MAX_QUESTION_WORDS)
+            and len(text.split()) <= _MAX_QUESTION_WORDS and not _REQUEST.search(text))
+
+
+def _is_caps_title(line: str) -> bool:
+    """`ROOT CAUSE`, `DETAILED DESCRIPTION OF IMPACT`: every letter upper case, a few words."""
+    t = line.strip().rstrip(":").rstrip()
+    words = t.split()
+    return (1 <= len(words) <= _MAX_CAPS_WORDS and len(t) <= 60 and t.upper() == t
+            and sum(ch.isalpha() for ch in t) >= 4 and not t.endswith((".", ";", ",", "?", "!")))
+
+
+def _is_bare_title(t: str) -> bool:
+    words = t.split()
+    return (1 <= len(words) <= 4 and t[:1].isupper() and not t.endswith((".", ";", ",", "!", "?"))
+            and all(w[:1].isalpha() for w in words))
 
 
 def _labels(content: str) -> list[Weak]:

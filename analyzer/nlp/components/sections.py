@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from analyzer.nlp.sections import SectionClassifier, build_sections, default_classifier
+from analyzer.nlp.sections import SectionClassifier, acceptable, build_sections, default_classifier
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class SectionDetector:
                 hi = bisect.bisect_left(starts, cand.title_end - offset)
                 lemmas = [t.lemma_.lower() for t in doc[lo:hi] if not (t.is_punct or t.is_space)]
                 match = self.classifier.classify(title, lemmas)
-                if match is None and not cand.strong:
+                if not acceptable(cand.style, match):
                     continue
                 if cand.style == "list_label" and _inside_mapped_section(accepted):
                     continue  # `- **Detection**: add an alert` under Action items is an action item
