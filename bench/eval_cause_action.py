@@ -1,4 +1,4 @@
-"""The cause-without-action finding (PM205, `action.cause-unaddressed`) on real post-mortems,
+"""The cause-without-action finding (PM205, `cause.unaddressed`) on real post-mortems,
 against labels by reference (a measurement, never training data).
 
     python bench/eval_cause_action.py [--corpus ../shared/corpus] [--json out.json] [-v]

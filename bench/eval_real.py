@@ -73,9 +73,15 @@ def section_figures(labels: dict[str, dict], reports: dict) -> dict:
     }
 
 
+# what-not-why findings: on items (PM201, and PM210 as its alias) and conclusions (PM203); the
+# other action.* rules judge an item's completeness (PM204, PM202), not what versus why
+WHAT_NOT_WHY = {"action.what-not-why", "action.classifier", "action.restates-incident"}
+
+
 def action_figures(labels: dict[str, dict], reports: dict) -> dict:
     wnw = Counter()
     owner = Counter()
+    outside = 0  # action.* findings of any rule that are on no labelled action item
     what_total = what_found = 0
     for file, rec in labels.items():
         report = reports[file]
@@ -84,6 +90,9 @@ def action_figures(labels: dict[str, dict], reports: dict) -> dict:
             if f.family != "action":
                 continue
             hit = overlaps(f.start, f.end, actions)
+            outside += not hit
+            if f.rule not in WHAT_NOT_WHY and f.rule != "action.no-owner":
+                continue
             if f.rule == "action.no-owner":
                 owner["tp" if hit and any(a.get("owner") is None for a in hit) else "fp"] += 1
                 continue
@@ -98,12 +107,13 @@ def action_figures(labels: dict[str, dict], reports: dict) -> dict:
         for a in actions:
             if a["kind"] == "what":
                 what_total += 1
-                what_found += any(f.family == "action" and f.rule != "action.no-owner" and f.start < a["end"] and a["start"] < f.end
+                what_found += any(f.rule in WHAT_NOT_WHY and f.start < a["end"] and a["start"] < f.end
                                   for f in report.findings)
     det = detection_figures(labels, reports)
     return {
         **det,
         "what_not_why": dict(wnw),
+        "action_findings_outside_items": outside,
         "what_not_why_precision": ratio(wnw["tp"], wnw["tp"] + wnw["why"] + wnw["outside"]),
         "what_not_why_recall": ratio(what_found, what_total),
         "no_owner": dict(owner),

@@ -139,7 +139,7 @@ def test_calibration_moves_probabilities_to_the_real_base_rate():
 def test_the_classifier_vetoes_a_rule_hit_it_is_sure_is_not_blame():
     """A rule hit the model scores below `blame_veto` becomes a suggestion that says why; with the
     veto at 0 the same hit keeps the rule's severity."""
-    sentence = "An operator mistake when scaling the pods caused a wrong service IP."
+    sentence = "Human error in the scaling template assigned a wrong service IP."  # the model: p about 0.1
     no_veto = Analyzer(load_config(overrides={"classifiers": {"blame_veto": 0.0001}}))
     veto = Analyzer(load_config(overrides={"classifiers": {"blame_veto": 0.49999}}))
     before = [f for f in blame(no_veto, sentence) if f.rule == "blame.human-error"]

@@ -1,4 +1,4 @@
-"""The cause-without-action check (PM205, `action.cause-unaddressed`) on drafts written for these
+"""The cause-without-action check (PM205, `cause.unaddressed`) on drafts written for these
 tests: a cause addressed by an action that shares its taxonomy class or its mechanism, a cause left
 unaddressed, an accepted risk, a paraphrased action, and what is not a cause at all."""
 
@@ -39,7 +39,7 @@ def test_an_unaddressed_cause_is_quoted():
     findings = [f for f in analyze(text).findings if f.code == CODE]
     assert [f.text for f in findings] == [CERT]
     assert CERT in findings[0].message and findings[0].severity == "suggestion"
-    assert findings[0].rule == "action.cause-unaddressed"
+    assert findings[0].rule == "cause.unaddressed"
 
 
 def test_an_accepted_risk_is_not_a_finding():

@@ -32,7 +32,7 @@ PROFILE_LABELS = {"auto": "Detected automatically", "ai": "AI/ML incident", "gen
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.SUGGESTION)
 # Findings are coloured by what the reviewer is pointing at, not by their exact rule family.
 GROUPS: dict[str, str] = {"blame": "Blame", "why": "What, not why", "structure": "Structure"}
-_FAMILY_GROUP = {"blame": "blame", "action": "why", "whys": "why", "counterfactual": "why"}
+_FAMILY_GROUP = {"blame": "blame", "action": "why", "cause": "why", "whys": "why", "counterfactual": "why"}
 _GROUP_PRIORITY = {"blame": 0, "why": 1, "structure": 2}
 _HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t].*$|^.+\n(?:=+|-+)[ \t]*$", re.MULTILINE)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=])")

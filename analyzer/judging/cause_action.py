@@ -1,4 +1,4 @@
-"""Causes that no action item addresses (rule kind `cause_action`, PM205 `action.cause-unaddressed`).
+"""Causes that no action item addresses (rule kind `cause_action`, PM205 `cause.unaddressed`).
 
 1. **Causes.** Each top-level list item, table cell or short paragraph of a contributing-factors
    section, and each paragraph or item of a root-cause section with a sentence that states a
