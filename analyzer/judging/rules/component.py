@@ -244,6 +244,9 @@ def _person_subject(span: Span, lexicon) -> bool:  # noqa: ANN001
         # ("Otto realized his mistake and stopped the job")
         if root.lower_ in ("mistake", "mistakes") and root.dep_ not in ("nsubj", "nsubjpass", "attr"):
             return False
+        if root.lower_ in ("failure", "failures") and not any(t.lower_ == "to" and t.head.pos_ == "VERB"
+                                                               for t in root.doc[root.i + 1:root.i + 8]):
+            return False  # a person's failure *to* act ("... of the administrator to verify"), not "people's failures on pipelines"
         if any(c.dep_ == "poss" and agent_kind(c, lexicon) for c in root.children):
             return True
         # "the failure of the storage administrator to verify ..." (a role or team: "failures of
