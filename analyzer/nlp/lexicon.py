@@ -124,7 +124,9 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
         and not _system_by_context(token)
         # a capitalised first word is evidence of a name only if it is not an English word, one
         # of the names that are also words ("Tom", "Mark"), or a name by the entity recogniser
-        and (not (opens_clause(token) and lower in _COMMON_WORDS) or lower in lex.name_words or _ner_person(token))
+        # (the recogniser is asked only about a subject or an owner: it is the costly part of a check)
+        and (not (opens_clause(token) and lower in _COMMON_WORDS) or lower in lex.name_words
+             or token.dep_ in ("nsubj", "nsubjpass", "poss") and _ner_person(token))
     ):
         return "person"
     if _name_as_noun(token, lex):

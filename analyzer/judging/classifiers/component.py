@@ -90,7 +90,13 @@ class ClassifierScorer:
         scores: dict[str, list[Score]] = {"blame": [], "actions": []}
         hits = doc._.rule_hits or ()
         blame_hits = sorted(h.start for h in hits if h.code.startswith("PM10"))
-        human = {s.start: self._human(s, lexicon) for s in sentences}
+        known: dict[int, bool] = {}
+
+        def human(sent) -> bool:  # noqa: ANN001 - asked only where it matters: it may run the entity recogniser
+            if sent.start not in known:
+                known[sent.start] = self._human(sent, lexicon)
+            return known[sent.start]
+
         rows: dict[int, dict] = {}  # features are computed once per sentence, only where needed
         for task, model in self.models.items():
             if task == "actions":
@@ -99,7 +105,7 @@ class ClassifierScorer:
                 # blame is scored where it can matter: real sentences with a human in them (the
                 # only ones a classifier-only finding may flag) and sentences with a blame rule hit
                 picked = [s for s in sentences
-                          if (human[s.start] and is_prose(s)) or _any_in(blame_hits, s.start_char, s.end_char)]
+                          if (is_prose(s) and human(s)) or _any_in(blame_hits, s.start_char, s.end_char)]
             if not picked:
                 continue
             for s in picked:
@@ -116,7 +122,7 @@ class ClassifierScorer:
                         suggestion = rewrite_sentence(sent, lexicon)
                     else:
                         suggestion = self._action_suggestion(doc, sent)
-                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion, human[sent.start]))
+                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion, task != "blame" or human(sent)))
         doc._.classifier_scores = scores
         return doc
 
