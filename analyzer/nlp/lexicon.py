@@ -165,7 +165,8 @@ def _name_as_noun(token: Token, lex: Lexicon) -> bool:
     """A first name the tagger read as a common noun or a modal: "Summer forgot ...", "Grace
     swapped ...", "Ravi merged ...", "Will ignored ...". It stands alone (no determiner or
     adjective), in the place of a subject or an owner, and is a name: one of the names that are
-    also words, or a word the entity recogniser calls a person. A Title-case subject of a system verb ("Prow crashed") stays a system."""
+    also words, or a word that is not an English word and that the entity recogniser calls a
+    person. A Title-case subject of a system verb ("Prow crashed") stays a system."""
     text = token.text
     if not (token.is_alpha and len(text) > 1 and text[0].isupper() and text[1:].islower()):
         return False
