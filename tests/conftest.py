@@ -73,3 +73,18 @@ def free_port() -> Callable[[], int]:
 @pytest.fixture(scope="session")
 def wait_healthy() -> Callable[[str, subprocess.Popen], None]:
     return _wait_healthy
+
+
+@pytest.fixture()
+def model_copy(tmp_path):
+    """A copy of the shipped models folder that a test may damage."""
+    import shutil
+
+    from analyzer.judging.classifiers.models import default_models_dir
+
+    models = default_models_dir()
+    if models is None:
+        pytest.skip("no shipped models")
+    target = tmp_path / "models"
+    shutil.copytree(models, target)
+    return target

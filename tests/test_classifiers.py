@@ -4,8 +4,6 @@ combination of rule and classifier findings."""
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -49,15 +47,6 @@ def test_group_split_holds_out_whole_groups():
     assert not train_groups & test_groups
     assert {examples[i].source for i in test} == {e.source for e in examples}
     assert 0.1 < len(test) / len(examples) < 0.3
-
-
-@pytest.fixture()
-def model_copy(tmp_path):
-    if MODELS is None:
-        pytest.skip("no shipped models")
-    target = tmp_path / "models"
-    shutil.copytree(MODELS, target)
-    return target
 
 
 def test_shipped_models_match_their_manifests():

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import sys
 
 import numpy as np
@@ -127,15 +126,6 @@ def test_missing_models_dir_and_unloadable_base_model_are_configuration_errors(t
 
 
 # ------------------------------------------------------------------ model folders
-
-@pytest.fixture()
-def model_copy(tmp_path):
-    if MODELS is None:
-        pytest.skip("no shipped models")
-    target = tmp_path / "models"
-    shutil.copytree(MODELS, target)
-    return target
-
 
 def _manifest(folder):
     path = folder / "blame" / "meta.yaml"
