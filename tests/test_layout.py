@@ -22,6 +22,7 @@ STAGES: dict[str, float] = {
     "analyzer.version": 0,
     "analyzer.errors": 0,
     "analyzer.findings": 0,
+    "analyzer.yamlio": 0,
     "analyzer.reading": 1,
     "analyzer.nlp": 2,
     "analyzer.judging": 3,

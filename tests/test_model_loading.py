@@ -33,3 +33,19 @@ def test_shared_textcat_gives_the_probabilities_of_spacy_load(task):
     texts = _sentences()
     alone = [d.cats["POS"] for d in spacy.load(folder).pipe(texts, batch_size=64)]
     assert [d.cats["POS"] for d in shared.pipe(texts, batch_size=64)] == alone
+
+
+@pytest.mark.parametrize("task", ["blame", "actions"])
+def test_textcat_on_the_analysers_own_pipeline_gives_the_same_probabilities(task):
+    """At run time the textcat is created on the analyser's Language and its tokenizer makes the
+    Docs (no second tokenizer for a cold check): the probabilities stay those of `spacy.load`."""
+    from analyzer import load_analyzer
+
+    host = load_analyzer().nlp
+    folder = default_models_dir() / task / "textcat"
+    hosted = load_textcat(folder, host)
+    assert isinstance(hosted, SharedTextcat) and hosted.nlp is host
+    assert not any(name.startswith("pmlint_textcat") for name in host.pipe_names)  # not run on every Doc
+    texts = _sentences() + [line for line in (ROOT / "examples/exemplary-ml-drift.md").read_text(encoding="utf-8").splitlines() if line.strip()]
+    alone = [d.cats["POS"] for d in spacy.load(folder).pipe(texts, batch_size=64)]
+    assert [d.cats["POS"] for d in hosted.pipe(texts, batch_size=64)] == alone

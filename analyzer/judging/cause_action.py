@@ -33,13 +33,12 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Iterable
 
-import yaml
-
 from analyzer.judging.cause_statements import MECHANISM, statement
 from analyzer.judging.checks import Context, Hit
 from analyzer.judging.rules import Rule
 from analyzer.judging.taxonomy import OTHER, packaged_taxonomy
 from analyzer.reading.document import LIST_ITEM, PARAGRAPH, TABLE_CELL
+from analyzer.yamlio import safe_load
 
 SECTIONS = ("root_cause", "contributing_factors")
 MIN_SHARED = 1
@@ -69,7 +68,7 @@ class _Vocabulary:
 
 @lru_cache(maxsize=1)
 def vocabulary() -> _Vocabulary:
-    data = yaml.safe_load(files("analyzer").joinpath("data", "cause_action.yaml").read_text(encoding="utf-8"))
+    data = safe_load(files("analyzer").joinpath("data", "cause_action.yaml").read_text(encoding="utf-8"))
     canon = {word.lower(): group[0].lower() for group in data["synonyms"] for word in group}
     classes = []
     for c in packaged_taxonomy():

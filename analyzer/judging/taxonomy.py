@@ -12,9 +12,8 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any, Sequence
 
-import yaml
-
 from analyzer.errors import ConfigError
+from analyzer.yamlio import safe_load
 
 OTHER = "other"
 
@@ -34,7 +33,7 @@ AUTHORED = ("cause_statements.yaml", "cause_statements_registers.yaml")  # analy
 
 
 def _packaged(name: str) -> Any:
-    return yaml.safe_load(files("analyzer").joinpath("data", name).read_text(encoding="utf-8"))
+    return safe_load(files("analyzer").joinpath("data", name).read_text(encoding="utf-8"))
 
 
 def _parse_class(raw: Any, origin: str) -> CauseClass:

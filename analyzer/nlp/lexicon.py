@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-import yaml
 from spacy.tokens import Token
+
+from analyzer.yamlio import safe_load
 
 NON_PERSON_ENTS = frozenset(
     "ORG PRODUCT GPE LOC FAC WORK_OF_ART LAW EVENT DATE TIME MONEY CARDINAL ORDINAL PERCENT QUANTITY LANGUAGE".split()
@@ -32,7 +33,7 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    data = yaml.safe_load(files("analyzer").joinpath("data/lexicon.yaml").read_text(encoding="utf-8"))
+    data = safe_load(files("analyzer").joinpath("data/lexicon.yaml").read_text(encoding="utf-8"))
     return Lexicon(
         roles=frozenset(w.lower() for w in data["roles"]),
         role_phrases=tuple(p.lower() for p in data.get("role_phrases", [])),

@@ -153,4 +153,4 @@ class ClassifierScorer:
 def make_classifier_scorer(nlp: Language, name: str, models_dir: str | None, tasks: list[str]) -> ClassifierScorer:
     from analyzer.judging.classifiers.models import load_model
 
-    return ClassifierScorer(nlp, {task: load_model(task, models_dir) for task in tasks})
+    return ClassifierScorer(nlp, {task: load_model(task, models_dir, host=nlp) for task in tasks})

@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from analyzer.errors import ModelIntegrityError
+from analyzer.yamlio import safe_load
 
 MANIFEST = "meta.yaml"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -137,7 +138,7 @@ class TaskModel:
             self.textcat.to_disk(folder / "textcat")
 
     @classmethod
-    def load(cls, folder: Path, *, sklearn: bool = False) -> "TaskModel":
+    def load(cls, folder: Path, *, sklearn: bool = False, host: Any = None) -> "TaskModel":
         """The run-time form (exported linear model, no unpickling), or with `sklearn=True` the
         fitted scikit-learn pipeline from model.joblib (provenance, tests)."""
         linear = textcat = None
@@ -150,30 +151,33 @@ class TaskModel:
 
             linear = LinearTextModel.load(folder / "linear")
         if (folder / "textcat").is_dir():
-            textcat = load_textcat(folder / "textcat")
+            textcat = load_textcat(folder / "textcat", host)
         return cls(linear, textcat)
 
 
 class SharedTextcat:
-    """A saved textcat pipeline's one component, run on a blank Language that every model of the
-    same language shares. Loading each model with `spacy.load` would build a Language (and its
-    tokenizer, a quarter of a second) per model; the textcat reads only the tokens, which the
-    same blank tokenizer makes either way, so the probabilities are the same."""
+    """A saved textcat pipeline's one component, run on a Language that every model of the same
+    language shares: the analyser's own pipeline when it is given (`host`), else one blank
+    Language. Loading each model with `spacy.load` would build a Language (and its tokenizer, a
+    quarter of a second of a cold check) per model; the textcat reads only the tokens, which the
+    host's tokenizer and a blank one of the same language make alike (`tests/test_models.py`
+    checks the probabilities are the same either way)."""
 
     _languages: dict[str, Any] = {}
 
-    def __init__(self, nlp: Any, name: str) -> None:
+    def __init__(self, nlp: Any, component: Any) -> None:
         self.nlp = nlp
-        self.name = name
+        self.component = component
 
     def pipe(self, texts: list[str], batch_size: int = 256):
-        component = self.nlp.get_pipe(self.name)
-        return component.pipe((self.nlp.make_doc(t) for t in texts), batch_size=batch_size)
+        return self.component.pipe((self.nlp.make_doc(t) for t in texts), batch_size=batch_size)
 
 
-def load_textcat(folder: Path) -> Any:
+def load_textcat(folder: Path, host: Any = None) -> Any:
     """The textcat of a pipeline saved by training: shared (SharedTextcat) when it is the plain
-    layout training writes (a blank tokenizer and one `textcat`), else the whole pipeline."""
+    layout training writes (a blank tokenizer and one `textcat`), else the whole pipeline. With
+    `host` (a Language of the same language), the component is created on it, outside its
+    pipeline, and the host's tokenizer makes the Docs (no second tokenizer is built)."""
     import spacy
     from spacy.util import load_config
 
@@ -186,14 +190,13 @@ def load_textcat(folder: Path) -> Any:
     if not plain:
         return spacy.load(folder)
     lang = nlp_cfg["lang"]
-    nlp = SharedTextcat._languages.get(lang)
+    nlp = host if host is not None and getattr(host, "lang", None) == lang else SharedTextcat._languages.get(lang)
     if nlp is None:
         nlp = SharedTextcat._languages[lang] = spacy.blank(lang)
-    name = f"textcat_{len(nlp.pipe_names)}"
     settings = {k: v for k, v in components["textcat"].items() if k != "factory"}
-    component = nlp.add_pipe("textcat", name=name, config=settings)
+    component = nlp.create_pipe("textcat", name=f"pmlint_textcat_{folder.parent.name}", config=settings)
     component.from_disk(folder / "textcat", exclude=["vocab"])
-    return SharedTextcat(nlp, name)
+    return SharedTextcat(nlp, component)
 
 
 @dataclass(frozen=True)
@@ -212,7 +215,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ModelIntegrityError(f"{folder}: no {MANIFEST} manifest; retrain with `pmlint train`")
     try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+        meta = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ModelIntegrityError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(meta, dict):
@@ -285,7 +288,9 @@ def check_sklearn_version(folder: Path, meta: dict[str, Any]) -> None:
         )
 
 
-def load_model(name: str, models_dir: str | Path | None = None, *, sklearn: bool = False) -> LoadedModel:
+def load_model(name: str, models_dir: str | Path | None = None, *, sklearn: bool = False,
+               host: Any = None) -> LoadedModel:
+    """The verified model `name`; `host`, the analyser's Language, runs its textcat (see SharedTextcat)."""
     base = Path(models_dir) if models_dir else default_models_dir()
     if base is None:
         raise ModelIntegrityError("no models directory: set classifiers.models_dir or run `pmlint train`")
@@ -302,7 +307,7 @@ def load_model(name: str, models_dir: str | Path | None = None, *, sklearn: bool
             "Retrain with `pmlint train`" + (f" ({len(unlisted)} unlisted files)" if len(unlisted) > 1 else "")
         )
     try:
-        return LoadedModel(name, meta, TaskModel.load(folder, sklearn=sklearn))
+        return LoadedModel(name, meta, TaskModel.load(folder, sklearn=sklearn, host=host))
     except ModelIntegrityError:
         raise
     except Exception as exc:  # noqa: BLE001 - an object array, a truncated file, a bad shape

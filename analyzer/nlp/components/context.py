@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from analyzer.errors import ConfigError
 from analyzer.nlp.sections import normalise_title
+from analyzer.yamlio import safe_load
 
 CATEGORIES = ("NEGATED", "REJECTED", "HYPOTHETICAL")
 _RULE_KEYS = {"literal", "category", "direction"}
@@ -47,7 +47,7 @@ class ContextRules:
 @lru_cache(maxsize=1)
 def load_context_rules() -> ContextRules:
     source = "analyzer/data/context.yaml"
-    data = yaml.safe_load(files("analyzer").joinpath("data/context.yaml").read_text(encoding="utf-8"))
+    data = safe_load(files("analyzer").joinpath("data/context.yaml").read_text(encoding="utf-8"))
     rules = []
     for i, rule in enumerate(data.get("rules", [])):
         unknown = set(rule) - _RULE_KEYS
