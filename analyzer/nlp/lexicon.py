@@ -80,6 +80,82 @@ def _ner_person(token: Token) -> bool:
     return token.i in cache[sent.start]
 
 
+# nouns after which a Title-case word is the name of a system: "the Echo extension", "Swift proxies"
+SYSTEM_NOUNS = frozenset(
+    "server servers service services cluster clusters extension extensions proxy proxies job jobs node nodes host"
+    " hosts daemon database db api instance instances process processes worker workers queue queues module"
+    " modules plugin plugins library package pipeline app application backend backends frontend storage cache"
+    " caches config configuration deployment version release releases logs alerts check checks bot repo"
+    " repository binary container containers image images endpoint endpoints cron scheduler controller"
+    " operator agent agents client clients driver kernel firmware tool tooling dashboard daemons flag flags"
+    " feature features schema table tables index cluster".split()
+)
+# verbs whose object is a system: "restarted Swift", "upgraded to Jessie", "deployed Kartotherian"
+SYSTEM_OBJECT_VERBS = frozenset(
+    "restart reboot redeploy deploy upgrade downgrade install uninstall configure reconfigure patch migrate"
+    " depool repool".split()
+)
+# what only software does: its subject, anywhere in the document, names a system ("Echo crashed");
+# people also page, respond, return and restart things, so those verbs say so only of their own token
+DOCUMENT_SYSTEM_VERBS = frozenset("crash hang stall freeze throttle timeout degrade panic segfault oom leak evict"
+                                  " autoscale".split())
+SYSTEM_PASSIVES = frozenset({"redeploy", "restart", "reboot", "upgrade", "patch", "depool", "repool"})
+DEFECTS = frozenset("bug bugs regression regressions vulnerability flaw defect memory leak race".split())
+_TIME_PARTS = frozenset(
+    "january february march april may june july august september october november december jan feb mar apr jun"
+    " jul aug sep sept oct nov dec pacific eastern central mountain utc gmt pst pdt est edt cet cest bst ist".split()
+)
+
+
+def _document_systems(doc) -> frozenset[str]:  # noqa: ANN001 - a spaCy Doc
+    """Title-case words the document itself uses as names of systems: before a system noun ("the
+    Icinga server"), as the object of a system verb ("restarted Swift"), or as the subject of what
+    only software does ("Echo crashed", "Heron was redeployed"). Computed once per Doc, when a
+    person check first asks."""
+    cached = doc.user_data.get("pm_system_words")
+    if cached is not None:
+        return cached
+    found = set()
+    for tok in doc:
+        text = tok.text
+        if not (tok.is_alpha and len(text) > 1 and text[0].isupper()):
+            continue
+        head = tok
+        while head.dep_ in ("compound", "nmod") and head.head.i > head.i:
+            head = head.head  # "the Jessie NFS configuration": up the chain of noun modifiers
+        if head is not tok and head.lemma_.lower() in SYSTEM_NOUNS and head.pos_ in ("NOUN", "PROPN"):
+            found.add(tok.lower_)
+        elif tok.dep_ == "dobj" and tok.head.lemma_.lower() in SYSTEM_OBJECT_VERBS:
+            found.add(tok.lower_)
+        elif tok.dep_ == "pobj" and tok.head.lower_ == "to" and tok.head.head.lemma_.lower() in ("upgrade", "downgrade", "migrate"):
+            found.add(tok.lower_)
+        elif tok.dep_ == "pobj" and tok.head.lower_ == "in" and tok.head.head.lemma_.lower() in DEFECTS:
+            found.add(tok.lower_)  # "a known bug in Swift", "a regression in Echo"
+        elif tok.dep_ == "nsubj" and tok.head.lemma_.lower() in DOCUMENT_SYSTEM_VERBS:
+            found.add(tok.lower_)
+        elif tok.dep_ == "nsubjpass" and tok.head.lemma_.lower() in SYSTEM_PASSIVES:
+            found.add(tok.lower_)
+    result = frozenset(found)
+    doc.user_data["pm_system_words"] = result
+    return result
+
+
+def _time_expression(token: Token) -> bool:
+    """A month or time zone beside a number: "20 May 2018", "16:00 US/Pacific" (a date, not June or May)."""
+    if token.lower_ not in _TIME_PARTS:
+        return False
+    doc = token.doc
+    near = [doc[j] for j in range(max(0, token.i - 3), min(len(doc), token.i + 3)) if j != token.i]
+    return any(c.dep_ == "nummod" for c in token.children) or any(t.like_num or any(ch.isdigit() for ch in t.text) for t in near)
+
+
+def _not_a_person(token: Token) -> bool:
+    """Evidence that a Title-case word is not a person: a date, or a system the document itself
+    names as one. (The small entity recogniser's ORG or GPE is no such evidence: it gives those
+    labels to many first names from outside the English-speaking world, "Ngozi", "Javier", "Kumar".)"""
+    return _time_expression(token) or token.lower_ in _document_systems(token.doc)
+
+
 def _system_by_context(token: Token) -> bool:
     """A Title-case subject of a system verb ("Prow crashed", "Jenkins was redeployed")."""
     if token.dep_ not in ("nsubj", "nsubjpass"):
@@ -113,6 +189,9 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
     if token.ent_type_ == "PERSON" and token.pos_ in ("PROPN", "NOUN"):
         return "person"
     text = token.text
+    if text[:1].isupper() and token.pos_ in ("PROPN", "NOUN") and not {lower, token.lemma_.lower()} & (lex.roles | lex.teams) \
+            and _not_a_person(token):
+        return None
     if (
         token.pos_ == "PROPN"
         and not any(c.dep_ == "det" for c in token.children)  # "the Service", "the Vendor": not a name

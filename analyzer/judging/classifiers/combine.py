@@ -103,7 +103,7 @@ class ClassifierCombiner:
                                 out[i] = replace(out[i], explanation=f"{out[i].explanation}; {note}".strip("; "))
                         continue
                     p = calibrated(sc.p, prior[task]) if task in prior else sc.p
-                    if p >= threshold and (task != "blame" or sc.human):
+                    if p >= threshold and (task != "blame" or sc.human and sc.failing):
                         text = " ".join(ctx.text[start:end].split())
                         out.append(Hit(
                             code, start, end,

@@ -10,7 +10,10 @@ features.py), scores blame on every prose sentence and what-not-why on action-li
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -18,6 +21,7 @@ from spacy.tokens import Doc
 from analyzer.nlp.lexicon import agent_kind, default_lexicon
 from analyzer.judging.rules.agent import rewrite_sentence
 from analyzer.judging.rules.component import FUTURE, section_at
+from analyzer.yamlio import safe_load
 
 MIN_WORDS = 3  # fragments ("afternoon:", "Five whys") are not sentences the models were trained on
 
@@ -27,6 +31,37 @@ HUMAN_WORDS = frozenset(
     "he she him her his hers they them their you your someone somebody anyone anybody nobody whoever everyone"
     " everybody people human humans folks staff colleague colleagues".split()
 )
+
+
+@lru_cache(maxsize=1)
+def _failing_cues() -> tuple[frozenset[str], re.Pattern[str], frozenset[str]]:
+    data = safe_load(files("analyzer").joinpath("data/lexicon.yaml").read_text(encoding="utf-8"))
+    words = frozenset(str(w).lower() for w in data.get("failing_words", []))
+    phrases = [re.escape(str(p).lower()) for p in data.get("failing_phrases", [])]
+    courtesy = frozenset(str(w).lower() for w in data.get("courtesy_words", []))
+    return words, re.compile(r"\b(?:" + "|".join(phrases) + r")\b" if phrases else r"(?!x)x"), courtesy
+
+
+def states_a_failing(sent) -> bool:  # noqa: ANN001 - a spaCy Span
+    """Whether the sentence says something went wrong with what people did or should do (a
+    negation, a failure or judgement word, a counterfactual, a demand to try harder) and is not an
+    apology or thanks: what a classifier-only blame finding needs besides a person
+    (`failing_words`, `failing_phrases`, `courtesy_words` in lexicon.yaml)."""
+    words, phrases, courtesy = _failing_cues()
+    if any(t.lower_ in courtesy or t.lemma_.lower() in courtesy for t in sent):
+        return False  # an apology or thanks
+    if any(t.lower_ in words or t.lemma_.lower() in words for t in sent):
+        return True
+    if phrases.search(sent.text.lower()):
+        return True
+    # "Had Declan kept his phone on ...", "if the reviewer had looked": a counterfactual about someone
+    for t in sent:
+        if t.lower_ in ("had", "'d") and t.dep_ == "aux" and t.i < t.head.i:
+            kids = list(t.head.children)
+            if any(c.dep_ == "nsubj" and c.i > t.i for c in kids) or any(
+                    c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in kids):
+                return True
+    return False
 
 
 def _in_passing(token) -> bool:  # noqa: ANN001
@@ -43,6 +78,7 @@ class Score:
     cues: tuple[str, ...] = ()
     suggestion: str = ""
     human: bool = True  # a person, role, team or human pronoun is in the sentence
+    failing: bool = True  # the sentence says something went wrong with what people did or should do
 
 
 class _Containment:
@@ -122,7 +158,8 @@ class ClassifierScorer:
                         suggestion = rewrite_sentence(sent, lexicon)
                     else:
                         suggestion = self._action_suggestion(doc, sent)
-                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion, task != "blame" or human(sent)))
+                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion,
+                                          task != "blame" or human(sent), task != "blame" or states_a_failing(sent)))
         doc._.classifier_scores = scores
         return doc
 

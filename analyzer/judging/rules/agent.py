@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from analyzer.judging.rules.objects import REMOVAL_VERBS, SELF_ACTS, SLIP_TARGET, TRANSIENT, noun_phrase
 from analyzer.nlp.lexicon import Lexicon, agent_kind, is_speaker_label, opens_clause
 
 FAILURE_VERBS = frozenset(
@@ -101,9 +102,29 @@ def _subtree_has(token: Token, words: frozenset[str]) -> bool:
     return any(t.lemma_.lower() in words or t.lower_ in words for t in token.subtree)
 
 
+def _bad_in(obj: Token) -> set[str]:
+    """The failure words of an object's noun phrase; a noun modifying another noun is technical
+    ("the error rate", "a bug tracker"), not a judgement of the object."""
+    return {t.lower_ if t.lower_ in BAD_WORDS else t.lemma_.lower() for t in noun_phrase(obj)
+            if (t.lemma_.lower() in BAD_WORDS or t.lower_ in BAD_WORDS) and not (t.dep_ == "compound" and t.i < t.head.i)}
+
+
+def _is_remedy(verb: Token, obj: Token) -> bool:
+    """Taking away or repairing a bad object, or applying a fix: the response, not the failure."""
+    words = {t.lemma_.lower() for t in noun_phrase(obj)}
+    if words & REMEDY:
+        return True  # "applied a mitigation", "deployed the hotfix"
+    lemma = verb_lemma(verb)
+    if lemma == "roll" and any(c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in verb.children):
+        lemma = "rollback"
+    return lemma in REMOVAL_VERBS and not (_bad_in(obj) & SLIP_TARGET)
+
+
 def _has_bad_object(verb: Token) -> bool:
     for child in verb.children:
-        if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative") and _subtree_has(child, BAD_WORDS):
+        if child.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative") and _bad_in(child):
+            if child.dep_ in ("dobj", "nsubjpass") and _is_remedy(verb, child):
+                return False
             return True
         if child.dep_ == "prep" and child.lower_ == "without" and _subtree_has(child, MISSING_SAFEGUARD):
             return True
@@ -161,7 +182,9 @@ def _is_failure(verb: Token) -> bool:
             # "X caused the outage" - only with a failure-like object
             return any(c.dep_ == "dobj" for c in verb.children)
         if lemma in ("fail",):
-            return any(c.dep_ == "xcomp" for c in verb.children)
+            # "failed to renew the certificate"; not a service that "failed to restart"
+            return any(c.dep_ == "xcomp" and not (c.lemma_.lower() in SELF_ACTS and not any(
+                d.dep_ in ("dobj", "nsubjpass") for d in c.children)) for c in verb.children)
         return True
     if any(c.dep_ in ("advmod", "prep") and _subtree_has(c, SLIP) for c in verb.children):
         return True  # any act "by mistake" or "accidentally"
@@ -185,8 +208,11 @@ def _explained(verb: Token) -> bool:
 
 def _destroys_valuable(verb: Token) -> bool:
     for child in verb.children:
-        if child.dep_ in ("dobj", "nsubjpass") and _subtree_has(child, VALUABLE):
-            return True
+        if child.dep_ in ("dobj", "nsubjpass"):
+            if child.lemma_.lower() in TRANSIENT or child.lower_ in TRANSIENT:
+                continue  # "killed all outstanding queries on the new master": stopping the bleeding
+            if _subtree_has(child, VALUABLE):
+                return True
         if child.dep_ in ("advmod", "prep") and _subtree_has(child, SLIP):
             return True
     return False
