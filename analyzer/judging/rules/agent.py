@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from analyzer.judging.rules.objects import REMOVAL_VERBS, SELF_ACTS, SLIP_TARGET, TRANSIENT, noun_phrase
+from analyzer.judging.rules.objects import OUTSIDERS, REMOVAL_VERBS, SELF_ACTS, SLIP_TARGET, TRANSIENT, noun_phrase
 from analyzer.nlp.lexicon import Lexicon, agent_kind, is_speaker_label, opens_clause
 
 FAILURE_VERBS = frozenset(
@@ -206,6 +206,19 @@ def _explained(verb: Token) -> bool:
     return False
 
 
+def _only_possible(verb: Token) -> bool:
+    """A risk, not an event: "someone might merge a broken config", "an operator could delete the
+    bucket" (a design rationale). "could have" is a counterfactual, which other rules read."""
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    return bool(aux & {"might", "may", "could", "can"}) and "have" not in aux
+
+
+def _outsider(agent: Token) -> bool:
+    """A crew or party outside the organisation ("a third-party crew cut the fibre", "a
+    construction crew"): an event of the world, not a lapse of the team writing the review."""
+    return any(t.lower_ in OUTSIDERS for t in agent.children if t.dep_ in ("amod", "compound", "nmod"))
+
+
 def _destroys_valuable(verb: Token) -> bool:
     for child in verb.children:
         if child.dep_ in ("dobj", "nsubjpass"):
@@ -334,13 +347,13 @@ def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
         # a person as its agent: an omission pinned on someone ("was not verified by the owner")
         negated = any(c.dep_ == "neg" for c in verb.children)
         if negated and (verb.tag_ != "VBN" or _explained(verb) or verb.sent.text.rstrip().endswith("?")) \
-                or not negated and not _is_failure(verb):
+                or not negated and not _is_failure(verb) or _only_possible(verb):
             continue
         for agent, passive in _agents(verb):
             if negated and not passive:
                 continue
             kind = agent_kind(agent, lexicon)
-            if kind is None or is_speaker_label(agent):
+            if kind is None or is_speaker_label(agent) or kind == "team" and _outsider(agent):
                 continue
             if passive:
                 agent_tokens = [agent.head, agent]

@@ -36,3 +36,7 @@ def noun_phrase(token: Token) -> list[Token]:
             continue
         out.extend(noun_phrase(child))
     return out
+
+
+# who is outside the organisation writing the review: a "third-party crew", a "construction crew"
+OUTSIDERS = frozenset("third party third-party external construction utility contractor contractors".split())
