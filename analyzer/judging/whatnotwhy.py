@@ -15,7 +15,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from analyzer.judging.actions import COMMITS, PAST_PROSE, PAST_START
+from analyzer.judging.actions import COMMITS, PAST_PROSE, PAST_START, WE
 
 WHAT_NOT_WHY = "PM201"
 CLASSIFIER_ALIAS = "PM210"  # action.classifier: the old name of classifier-only what-not-why findings
@@ -24,7 +24,7 @@ PRESCRIBES = re.compile(r"\b(?:should|must|need to|needs to|have to|has to|ought
 SYSTEMIC = re.compile(
     r"\b(?:automat\w*|alert\w*|monitor\w*|gate\w*|validat\w*|guardrail\w*|canary|staged|enforc\w*|block\w*|reject\w*|"
     r"lint\w*|policy|policies|default\w*|threshold\w*|redesign\w*|re-architect\w*|circuit breaker|rate limit\w*|"
-    r"quota\w*|check\w*|test\w*|prevent\w*|detect\w*|dashboards?|slo\w*|so that|every|all future|any future|"
+    r"quota\w*|check\w*|test\w*|prevent\w*|detect\w*|slo\w*|so that|every|all future|any future|"
     r"runbook automation|self-heal\w*|idempotent|rollback automatically|automatic\w*|wait for|waits for|"
     r"only (?:when|if|after)|require\w*|refus\w*|markers?|fail\w* closed|fail the build|make \w+ impossible|"
     r"alarm\w*|telemetry|gradual\w*|isolat\w*|blast radius|tooling|dedicated|separate\w*|partition\w*|"
@@ -59,7 +59,7 @@ def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
 def _conclusion(hit: Any, ctx: Any, text: str) -> bool:
     """A conclusion's own statement of what to do: in a lessons-learned section, and prescriptive
     ("we should ...", "we will ...", an imperative); an observation is not a fix to judge."""
-    return ctx.category_at(hit.start) in CONCLUSIONS and bool(PRESCRIBES.search(text) or COMMITS.search(text))
+    return ctx.category_at(hit.start) in CONCLUSIONS and bool(PRESCRIBES.search(text) or COMMITS.search(text) and WE.search(text))
 
 
 def _past(text: str) -> bool:

@@ -325,11 +325,18 @@ def innermost_section(sections: Iterable[Section], offset: int) -> Section | Non
     return best
 
 
+# Sections whose sub-headings group their content: such a sub-heading keeps the parent's category
+# ("Immediate actions", "Monitoring" or "Short-term" under Action items), unless it opens a section
+# of its own kind (dated updates, a summary: the document's headings are flat).
+NESTING = {"action_items": (None, "resolution", "detection", "contributing_factors", "cost_of_incident")}
+
+
 def build_sections(headings: list[tuple[int, int, int, int, str, str | None, str]], text_len: int) -> list[Section]:
     """Sections from accepted headings `(title_start, title_end, body_start, level, heading,
     category, rule)`, sorted by position. A section runs until the next heading of the same or a
     higher level; an unmapped sub-heading inherits its parent's category (a `### 14:05 update`
-    under `## Timeline` is still timeline). Text before the first heading is a preamble section
+    under `## Timeline` is still timeline), and every sub-heading of an action-items section is
+    action items (NESTING). Text before the first heading is a preamble section
     with no category. Always yields at least one section (a SectionList: fast innermost lookup)."""
     out = SectionList()
     first = headings[0][0] if headings else text_len
@@ -346,6 +353,8 @@ def build_sections(headings: list[tuple[int, int, int, int, str, str | None, str
             stack.pop()
         parent = next((c for _, c in reversed(stack) if c), None)
         effective = category or parent
+        if parent in NESTING and category in NESTING[parent]:  # "### Monitoring" under "## Action items"
+            effective = parent
         out.append(Section(effective, ts, te, bs, max(bs, min(ends[idx], text_len)), level, parent, rule, heading))
         stack.append((level, effective))
     return out
