@@ -124,7 +124,7 @@ def test_what_not_why_stays_on_action_items_and_conclusions():
 
 
 def test_classifier_only_what_not_why_keeps_its_old_name_as_alias():
-    text = "# Outage\n\n## Action items\n\n- Backfill the missing click events for March 3rd and rerun ranker training v14. (@ana, ML-9)\n"
+    text = "# Outage\n\n## Action items\n\n- Restore the deleted feature rows for March 3rd from the snapshot. (@ana, ML-9)\n"
     found = [f for f in analyze(text).findings if f.rule == "action.what-not-why"]
     if not found or found[0].source != "classifier":
         pytest.skip("no classifier-only finding with the shipped models")

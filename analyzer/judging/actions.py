@@ -208,9 +208,14 @@ def _sub_label(text: str, b: Block) -> bool:
     nxt = re.match(r"\n+([ \t]*)(?:[-*+]|\d+[.)])\s", text[_line_end(text, b.end):])
     if nxt and len(nxt.group(1)) > indent:
         return True  # it has children
-    prev = text[:line_start].rstrip("\n").rsplit("\n", 1)[-1]
-    pm = re.match(r"([ \t]*)(?:[-*+]|\d+[.)])\s.*:\s*$", prev)
-    return bool(pm and len(pm.group(1)) < indent and not PAST_START.match(body))
+    if PAST_START.match(body):
+        return False
+    for prev in reversed(text[:line_start].split("\n")[-30:]):  # back over its siblings to the lead-in
+        sibling = re.match(r"([ \t]*)(?:[-*+]|\d+[.)])\s", prev)
+        if not prev.strip() or sibling and len(sibling.group(1)) == indent:
+            continue
+        return prev.rstrip().endswith(":")
+    return False
 
 
 def _author_commits(sentence: str) -> bool:
