@@ -183,3 +183,10 @@ def test_sub_headings_of_action_items_group_actions():
     report = analyze(text)
     assert len(report.actions) == 2
     assert report.sections["detection"] is None and report.sections["resolution"] is None
+
+
+def test_a_lead_in_line_is_not_a_section_title():
+    text = ("# Package compromise\n\n## What should you do?\n\nOur recommendations are to:\n\n"
+            "1. Search your machine for the dropped files.\n2. Rotate any token the build could read.\n")
+    report = analyze(text)
+    assert report.sections["action_items"] is None and not report.actions

@@ -242,13 +242,17 @@ def _combined(data: dict, source: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def acceptable(style: str, match: SectionMatch | None) -> bool:
+_LEAD_IN = re.compile(r"\b(?:to|are|is|were|was|be|include|includes|including|as follows|following)\W*$", re.I)
+
+
+def acceptable(style: str, match: SectionMatch | None, title: str = "") -> bool:
     """Strong headings (ATX, setext) are headings whatever their title; weak forms only when the
     title maps to a section, and a bare title line (`Root cause` alone in its paragraph) only when
-    the section data lists that title (a literal or a pattern, not a guess by similarity)."""
+    the section data lists that title (a literal or a pattern, not a guess by similarity). A weak
+    title that ends as a lead-in to a list ("Our recommendations are to:") is a sentence, not a title."""
     if style in ("atx", "setext"):
         return True
-    if match is None:
+    if match is None or _LEAD_IN.search(title):
         return False
     return style != "line" or match.method in ("literal", "pattern")
 
@@ -372,7 +376,7 @@ def section_bodies(text: str) -> tuple[list[tuple[Section, int]], str]:
     for cand in document.headings:
         title = document.text[cand.title_start : cand.title_end]
         match = clf.classify(title)
-        if not acceptable(cand.style, match):
+        if not acceptable(cand.style, match, title):
             continue
         accepted.append(
             (cand.title_start, cand.title_end, cand.body_start, cand.level, title.strip(),

@@ -48,7 +48,7 @@ class SectionDetector:
                 hi = bisect.bisect_left(starts, cand.title_end - offset)
                 lemmas = [t.lemma_.lower() for t in doc[lo:hi] if not (t.is_punct or t.is_space)]
                 match = self.classifier.classify(title, lemmas)
-                if not acceptable(cand.style, match):
+                if not acceptable(cand.style, match, title):
                     continue
                 if cand.style == "list_label" and _inside_mapped_section(accepted):
                     continue  # `- **Detection**: add an alert` under Action items is an action item
