@@ -182,7 +182,8 @@ def test_sub_headings_of_action_items_group_actions():
             "**Incident response and monitoring:**\n\n- Build a latency alert with a 500 ms threshold (@mei)\n")
     report = analyze(text)
     assert len(report.actions) == 2
-    assert report.sections["detection"] is None and report.sections["resolution"] is None
+    assert report.sections["detection"] is None  # monitoring actions, not how it was detected
+    assert report.sections["resolution"] is not None  # immediate actions under remediation: how it was resolved
 
 
 def test_a_lead_in_line_is_not_a_section_title():
@@ -190,3 +191,11 @@ def test_a_lead_in_line_is_not_a_section_title():
             "1. Search your machine for the dropped files.\n2. Rotate any token the build could read.\n")
     report = analyze(text)
     assert report.sections["action_items"] is None and not report.actions
+
+
+def test_the_document_title_and_bare_incident_headings_are_not_sections():
+    text = ("# Block production slowed because of queue ordering bugs\n\n## Summary\n\nBlocks were late for two hours.\n\n"
+            "## Incident 1\n\nThe first stall began at 10:00.\n")
+    report = analyze(text)
+    assert report.sections["root_cause"] is None or report.sections["root_cause"].source == "content"
+    assert report.sections["cost_of_incident"] is None

@@ -81,8 +81,11 @@ def covered(section: Section, classifier: SectionClassifier) -> tuple[str, ...]:
     """The canonical sections a heading stands for ("Summary of impact": summary and impact)."""
     if not (section.category and section.heading):
         return ()
-    if not section.rule or section.category in NESTING and section.parent == section.category:  # a grouping sub-heading
+    if not section.rule:  # an unmapped sub-heading inheriting its parent's category
         return (section.category,)
+    if section.category in NESTING and section.parent == section.category:  # a grouping sub-heading
+        own = classifier.classify(section.heading)  # "Immediate actions" under Remediation: how it was resolved
+        return (section.category, "resolution") if own is not None and own.category == "resolution" else (section.category,)
     return classifier.covers(section.heading, section.category)
 
 

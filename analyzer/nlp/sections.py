@@ -190,6 +190,8 @@ class SectionClassifier:
             best, runner = ranked[0], ranked[1]
             if best[1] >= KEYWORD_THRESHOLD and best[1] > runner[1]:
                 return SectionMatch(best[0], "keywords", min(0.85, 0.5 + best[1] / 4), "+".join(sorted(set(words))))
+        if all(w in _STOP or w.isdigit() for w in norm.split()):
+            return None  # "Incident 1", "The incident": nothing to guess a section from
         grams = _trigrams(norm)
         best_sim, best_cat, best_lit = 0.0, None, ""
         for lit, cat, lg in self._literal_grams:
