@@ -199,3 +199,10 @@ def test_the_document_title_and_bare_incident_headings_are_not_sections():
     report = analyze(text)
     assert report.sections["root_cause"] is None or report.sections["root_cause"].source == "content"
     assert report.sections["cost_of_incident"] is None
+
+
+def test_comment_threads_and_continued_lines_are_not_items():
+    text = ("## Action items\n\n- Add a bloat alert on the largest tables (@db)\n- Everything is created from code, nothing\n\n"
+            "- through the console.\n\n#### Ana Li @ana · 2 years ago\n\nWe should also look at how often the table is rebuilt.\n")
+    assert [a.text for a in analyze(text).actions] == ["Add a bloat alert on the largest tables (@db)",
+                                                      "Everything is created from code, nothing"]

@@ -99,6 +99,9 @@ DONE_PREVENTION = re.compile(
     rf"\b{_AUTHORS}(?:\s+(?:have|has)|\s*(?:'ve|’ve))\s+(?:also\s+|now\s+|already\s+){{0,2}}(?:\w+ed|made|built|rewritten|written|put)\b",
     re.I,
 )
+# An investigation the authors carry on, with the recurrence it is meant to stop ("we are analysing the
+# dumps to avoid similar failures"); without that purpose it is a status line ("we are investigating").
+INQUIRY = re.compile(rf"\b{_AUTHORS}\s+(?:are|is)\s+(?:also\s+|still\s+|currently\s+){{0,2}}(?:investigating|analy[sz]ing|looking into)\b", re.I)
 PREVENTS = re.compile(r"\b(?:prevent\w*|recurr\w*|repeat\w*|future|similar|again|never|no longer|refus\w*|so (?:it|they)|cannot|any (?:\w+ )?(?:future|similar)|protect\w*|safeguards?|"
                       r"alarm\w*|alert\w*|going forward|so that|guard against|reduce the (?:risk|likelihood|chance))\b", re.I)
 NOT_COMMIT = re.compile(  # status-page promises and sentiments, not changes
@@ -123,12 +126,13 @@ def find_action_items(text: str, blocks: list[Block], category_at: Callable[[int
     inside = lambda b: category_at(b.start) == "action_items"  # noqa: E731
     out: list[ActionItem] = []
     rows: dict[tuple[int, int], list[Block]] = {}
+    threads = _threads(text)
     for b in blocks:
-        if b.quoted:
+        if b.quoted or any(s <= b.start < e for s, e in threads):
             continue
         body = text[b.start:b.end]
         if b.kind == LIST_ITEM and (b.task or inside(b)):
-            if not b.task and (_is_label(body) or _question(body) or TEMPLATE.search(body.strip())
+            if not b.task and (_is_label(body) or _question(body) or TEMPLATE.search(body.strip()) or _FRAGMENT.match(body.strip())
                                or _sub_label(text, b) or HINDSIGHT.search(_first_sentence(body)) and not _imperative(body)):
                 continue
             out.append(_item(text, b.start, b.end, b.task, fields=text[b.start:_line_end(text, b.end)]))
@@ -151,6 +155,28 @@ def find_action_items(text: str, blocks: list[Block], category_at: Callable[[int
             out.append(item)
     out.sort(key=lambda a: a.start)
     return out
+
+
+_THREAD_HEADING = re.compile(r"^(#{1,6})[ \t]+(?=[^\n]*@[\w-]+)(?=[^\n]*(?:\bago\b|·|\bcommented\b|\bwrote\b))[^\n]*$", re.M)
+_ANY_HEADING = re.compile(r"^(#{1,6})[ \t]", re.M)
+
+
+def _threads(text: str) -> list[tuple[int, int]]:
+    """Comment threads pasted under the follow-ups ("#### Ana @ana · 3 years ago"): each runs from
+    its author line to the next heading of the same or a higher level that is not another comment."""
+    out = []
+    for m in _THREAD_HEADING.finditer(text):
+        level = len(m.group(1))
+        end = len(text)
+        for h in _ANY_HEADING.finditer(text, m.end()):
+            if len(h.group(1)) <= level and not _THREAD_HEADING.match(text, h.start()):
+                end = h.start()
+                break
+        out.append((m.start(), end))
+    return out
+
+
+_FRAGMENT = re.compile(r"^(?:and|or|but|through|with|via|to|of|in|on|for|from|by|than|as|so)\b")
 
 
 def _line_end(text: str, offset: int) -> int:
@@ -225,7 +251,7 @@ def _author_commits(sentence: str) -> bool:
     s = " ".join(sentence.split())
     if s.endswith(("?", ":")) or NOT_COMMIT.search(s) or TEMPLATE.search(s) or ANNOUNCES.search(s) and ":" not in s:
         return False
-    return bool(AUTHOR_COMMITS.search(s) or DONE_PREVENTION.search(s) and PREVENTS.search(s))
+    return bool(AUTHOR_COMMITS.search(s) or (DONE_PREVENTION.search(s) or INQUIRY.search(s)) and PREVENTS.search(s))
 
 
 def _commits(sentence: str) -> bool:
