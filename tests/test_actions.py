@@ -206,3 +206,9 @@ def test_comment_threads_and_continued_lines_are_not_items():
             "- through the console.\n\n#### Ana Li @ana · 2 years ago\n\nWe should also look at how often the table is rebuilt.\n")
     assert [a.text for a in analyze(text).actions] == ["Add a bloat alert on the largest tables (@db)",
                                                       "Everything is created from code, nothing"]
+
+
+def test_a_forecast_of_the_problem_is_not_judged_as_a_fix():
+    text = "# Outage\n\n## Action items\n\n- Move the logs to the new store. Then this issue will become irrelevant.\n"
+    flagged = [f.text for f in analyze(text).findings if f.rule == "action.what-not-why"]
+    assert not [t for t in flagged if t.startswith("Then this issue")]

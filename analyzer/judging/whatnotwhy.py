@@ -48,7 +48,7 @@ def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
             continue
         on_item = any(s < h.end and h.start < e for s, e in actions)
         text = ctx.text[h.start:h.end]
-        if text.rstrip().endswith("?") or _past(text):
+        if text.rstrip().endswith("?") or _past(text) or EXPECTS.search(text):
             continue
         if not on_item and not _conclusion(h, ctx, text):
             continue
@@ -73,6 +73,9 @@ def _past(text: str) -> bool:
     return bool(re.search(r"\b(?:was|were|had)\b", sentence, re.I)) and not COMMITS.search(sentence)
 
 
+# A forecast of the problem's fate ("then this issue will become irrelevant"): nothing to judge as a fix.
+EXPECTS = re.compile(r"\b(?:this|the|that) (?:issue|problem|bug|risk|limitation) (?:will|would|should) (?:\w+ly )?"
+                     r"(?:become|be|go away|disappear|no longer)\b", re.I)
 STATUS_UPDATE = re.compile(r"\b(?:provide (?:another|an|a further|more) (?:status )?update|more detailed analysis|"
                            r"status update|will be updated)\b", re.I)
 
