@@ -78,6 +78,7 @@ NOT_ITEMS = [
     "- Splitting the migration into its own change could have caught this in staging",  # hindsight
     "We will be holding maintenance windows at night over the next week.",
     "These changes give us confidence that we will not see this again.",
+    "We will publish a full root cause analysis within five working days.",
 ]
 
 

@@ -109,7 +109,9 @@ NOT_COMMIT = re.compile(  # status-page promises and sentiments, not changes
     r"further updates?|as (?:soon as )?(?:more|new) information|share (?:this|more|further|additional) information|"
     r"as soon as (?:it is|it's|we have)|provide (?:\w+ )?updates?|will (?:continue to )?(?:monitor|keep you|update|post)\b|continue to (?:monitor|update|post)\b|"
     r"apologi[sz]e|sorry|thank|appreciate|understand|(?:we|i) (?:believe|know|think|hope that|feel|regret)|live up to|"
-    r"work hard|trust you place|maintenance windows?|confiden\w+|will (?:not )?(?:see|experience|refer|discuss|do everything)|be in touch|reach out to (?:you|affected customers)|in this (?:document|post|blog|report|write-?up|section|article))",
+    r"work hard|trust you place|maintenance windows?|"
+    r"(?:publish|share|release|provide|post) (?:a |an |the |our )?(?:full |detailed |final |complete |more |further )*"
+    r"(?:report|rca|root cause analysis|post-?mortem|analysis|incident report|write-?up)|confiden\w+|will (?:not )?(?:see|experience|refer|discuss|do everything)|be in touch|reach out to (?:you|affected customers)|in this (?:document|post|blog|report|write-?up|section|article))",
     re.I,
 )
 ACTION_HEADER = re.compile(r"\b(action|item|task|description|what|remediation|follow|fix|step|todo)\b", re.I)

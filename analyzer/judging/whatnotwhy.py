@@ -31,7 +31,7 @@ SYSTEMIC = re.compile(
     r"only (?:when|if|after)|require\w*|refus\w*|markers?|fail\w* closed|fail the build|make \w+ impossible|"
     r"alarm\w*|telemetry|gradual\w*|isolat\w*|blast radius|tooling|dedicated|separate\w*|partition\w*|"
     r"trusted publish\w*|config(?:uration)? option|safeguard\w*|safety check\w*|limit (?:the )?(?:[\w-]+ ){0,3}(?:concurrency|parallelism|"
-    r"rate|number)|concurrency limit\w*|throttl\w*|backpressure|back-pressure)\b", re.I)
+    r"rate|number)|concurrency limit\w*|throttl\w*|backpressure|back-pressure|backoff|back-off|jitter|retry budgets?)\b", re.I)
 
 
 def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
