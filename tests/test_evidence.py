@@ -28,6 +28,8 @@ CASES = [
     ("root_cause", "# Outage\n\nThe cache expired early because the clock was wrong. That led to a stampede on the database.\n", True),
     ("root_cause", "# Outage\n\nThe queue was slow due to a backlog, and we restarted it.\n", False),
     ("root_cause", "# Outage\n\nWhat was the root cause of the stall?\n", False),
+    ("root_cause", "# Outage\n\nWe found that the brokers stopped accepting writes due to two bugs in the compaction code.\n", True),
+    ("root_cause", "# Outage\n\nLatency rose due to heavy traffic.\n", False),
     ("action_items", "# Outage\n\nWe will add a limit on batch size and we are building a canary stage for the config.\n", True),
     ("action_items", "# Outage\n\nWe are investigating and will provide another update within the hour.\n", False),
     ("action_items", "# Outage\n\nWe will share more information as soon as it is available.\n", False),

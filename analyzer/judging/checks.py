@@ -15,7 +15,7 @@ from analyzer.findings import Severity
 from analyzer.reading.document import LIST_ITEM, PARAGRAPH, TABLE_CELL, Block, Document
 from analyzer.findings import ActionItem
 from analyzer.judging.rules import Rule
-from analyzer.nlp.sections import Section, SectionClassifier, innermost_section
+from analyzer.nlp.sections import NESTING, Section, SectionClassifier, innermost_section
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,9 @@ def covered(section: Section, classifier: SectionClassifier) -> tuple[str, ...]:
         return ()
     if not section.rule:  # an unmapped sub-heading inheriting its parent's category
         return (section.category,)
+    if section.category in NESTING and section.parent == section.category:  # a grouping sub-heading
+        own = classifier.classify(section.heading)  # "Immediate actions" under Remediation: how it was resolved
+        return (section.category, "resolution") if own is not None and own.category == "resolution" else (section.category,)
     return classifier.covers(section.heading, section.category)
 
 
@@ -185,8 +188,15 @@ def check_action_owner(rule: Rule, ctx: Context) -> Iterable[Hit]:
                   f"TICKET-123, due YYYY-MM-DD)\"." if owners else
                   f"Add an owner (a role or @handle) and a ticket, e.g. \"(owner: {example}, TICKET-123, due YYYY-MM-DD)\".")
     for a in ctx.actions:
+        if not (ctx.category_at(a.start) == "action_items" or _task(ctx, a.start)):
+            continue  # a commitment told in the narrative: there is no list to track it in
         if a.status != "done" and not a.owner and not a.ticket and len(a.text.split()) >= 3:
             yield Hit(rule.code, a.start, a.end, suggestion=suggestion, section="action_items")
+
+
+def _task(ctx: Context, offset: int) -> bool:
+    block = ctx.document.block_at(offset)
+    return bool(block is not None and block.task)
 
 
 # ---------------------------------------------------------------- five whys

@@ -80,7 +80,9 @@ QUANTITY = re.compile(
 )
 STATED_CAUSE = re.compile(
     r"\broot[- ]cause (?:of (?:this|the) \w+ )?(?:was|is|were)\b|\b(?:was|were) (?:\w+ly )?caused by\b"
-    r"|\bthe (?:underlying |proximate |immediate |primary |main )?(?:cause|trigger) (?:of|for) (?:this|the) (?:\w+ )?(?:was|is)\b",
+    r"|\bthe (?:underlying |proximate |immediate |primary |main )?(?:cause|trigger) (?:of|for) (?:this|the) (?:\w+ )?(?:was|is)\b"
+    r"|\b(?:due to|caused by|because of|as a result of|triggered by)\b[^.;]{0,60}?\b(?:bugs?|defects?|misconfigur\w*|regression|"
+    r"race condition|(?:memory |connection |resource )?leak|exhaustion|deadlock)\b",
     re.I,
 )
 CAUSE = re.compile(
@@ -245,7 +247,7 @@ def _root_cause(text: str, masked: str, blocks: list[Block], prose: list[Block],
         if category_at(b.start) in ("action_items", "timeline"):
             continue
         causal = [(s, e) for s, e in _sentences(masked, b)
-                  if CAUSE.search(masked[s:e]) and not masked[s:e].rstrip().endswith("?")]
+                  if (CAUSE.search(masked[s:e]) or STATED_CAUSE.search(masked[s:e])) and not masked[s:e].rstrip().endswith("?")]
         named = [(s, e) for s, e in causal if STATED_CAUSE.search(masked[s:e])]
         if named:
             return Inferred("root_cause", named[0][0], named[0][1], "a sentence that names the cause")

@@ -6,6 +6,8 @@
   conclusion (a lessons-learned section), never on narrative, timelines or past-tense remediation.
 - A systemic fix (a gate, an automated check, a safer default, an alert with a threshold, a
   redesign) is not what-not-why, however the model scored it.
+- The model learnt from action-item lines: a commitment told in narrative prose (outside an
+  action-items section) is flagged only when a rule describes the instance fix.
 - The explanation says what the item does and what it lacks, never model internals.
 """
 
@@ -15,7 +17,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from analyzer.judging.actions import COMMITS, PAST_PROSE, PAST_START
+from analyzer.judging.actions import COMMITS, PAST_PROSE, PAST_START, WE
 
 WHAT_NOT_WHY = "PM201"
 CLASSIFIER_ALIAS = "PM210"  # action.classifier: the old name of classifier-only what-not-why findings
@@ -24,12 +26,12 @@ PRESCRIBES = re.compile(r"\b(?:should|must|need to|needs to|have to|has to|ought
 SYSTEMIC = re.compile(
     r"\b(?:automat\w*|alert\w*|monitor\w*|gate\w*|validat\w*|guardrail\w*|canary|staged|enforc\w*|block\w*|reject\w*|"
     r"lint\w*|policy|policies|default\w*|threshold\w*|redesign\w*|re-architect\w*|circuit breaker|rate limit\w*|"
-    r"quota\w*|check\w*|test\w*|prevent\w*|detect\w*|dashboards?|slo\w*|so that|every|all future|any future|"
+    r"quota\w*|check\w*|test\w*|prevent\w*|detect\w*|slo\w*|so that|every|all future|any future|"
     r"runbook automation|self-heal\w*|idempotent|rollback automatically|automatic\w*|wait for|waits for|"
     r"only (?:when|if|after)|require\w*|refus\w*|markers?|fail\w* closed|fail the build|make \w+ impossible|"
     r"alarm\w*|telemetry|gradual\w*|isolat\w*|blast radius|tooling|dedicated|separate\w*|partition\w*|"
     r"trusted publish\w*|config(?:uration)? option|safeguard\w*|safety check\w*|limit (?:the )?(?:[\w-]+ ){0,3}(?:concurrency|parallelism|"
-    r"rate|number)|concurrency limit\w*|throttl\w*|backpressure|back-pressure)\b", re.I)
+    r"rate|number)|concurrency limit\w*|throttl\w*|backpressure|back-pressure|backoff|back-off|jitter|retry budgets?)\b", re.I)
 
 
 def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
@@ -46,12 +48,12 @@ def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
             continue
         on_item = any(s < h.end and h.start < e for s, e in actions)
         text = ctx.text[h.start:h.end]
-        if text.rstrip().endswith("?") or _past(text):
+        if text.rstrip().endswith("?") or _past(text) or EXPECTS.search(text):
             continue
         if not on_item and not _conclusion(h, ctx, text):
             continue
-        if h.source == "classifier" and SYSTEMIC.search(text):
-            continue
+        if h.source == "classifier" and (SYSTEMIC.search(text) or ctx.category_at(h.start) != "action_items"):
+            continue  # the model reads action-item lines; on narrative prose it needs a rule to agree
         out.append(replace(h, explanation=_explain(text, h.source)))
     return out
 
@@ -59,7 +61,7 @@ def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
 def _conclusion(hit: Any, ctx: Any, text: str) -> bool:
     """A conclusion's own statement of what to do: in a lessons-learned section, and prescriptive
     ("we should ...", "we will ...", an imperative); an observation is not a fix to judge."""
-    return ctx.category_at(hit.start) in CONCLUSIONS and bool(PRESCRIBES.search(text) or COMMITS.search(text))
+    return ctx.category_at(hit.start) in CONCLUSIONS and bool(PRESCRIBES.search(text) or COMMITS.search(text) and WE.search(text))
 
 
 def _past(text: str) -> bool:
@@ -71,6 +73,9 @@ def _past(text: str) -> bool:
     return bool(re.search(r"\b(?:was|were|had)\b", sentence, re.I)) and not COMMITS.search(sentence)
 
 
+# A forecast of the problem's fate ("then this issue will become irrelevant"): nothing to judge as a fix.
+EXPECTS = re.compile(r"\b(?:this|the|that) (?:issue|problem|bug|risk|limitation) (?:will|would|should) (?:\w+ly )?"
+                     r"(?:become|be|go away|disappear|no longer)\b", re.I)
 STATUS_UPDATE = re.compile(r"\b(?:provide (?:another|an|a further|more) (?:status )?update|more detailed analysis|"
                            r"status update|will be updated)\b", re.I)
 

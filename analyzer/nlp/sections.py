@@ -190,6 +190,8 @@ class SectionClassifier:
             best, runner = ranked[0], ranked[1]
             if best[1] >= KEYWORD_THRESHOLD and best[1] > runner[1]:
                 return SectionMatch(best[0], "keywords", min(0.85, 0.5 + best[1] / 4), "+".join(sorted(set(words))))
+        if all(w in _STOP or w.isdigit() for w in norm.split()):
+            return None  # "Incident 1", "The incident": nothing to guess a section from
         grams = _trigrams(norm)
         best_sim, best_cat, best_lit = 0.0, None, ""
         for lit, cat, lg in self._literal_grams:
@@ -242,13 +244,17 @@ def _combined(data: dict, source: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def acceptable(style: str, match: SectionMatch | None) -> bool:
+_LEAD_IN = re.compile(r"\b(?:to|are|is|were|was|be|include|includes|including|as follows|following)\W*$", re.I)
+
+
+def acceptable(style: str, match: SectionMatch | None, title: str = "") -> bool:
     """Strong headings (ATX, setext) are headings whatever their title; weak forms only when the
     title maps to a section, and a bare title line (`Root cause` alone in its paragraph) only when
-    the section data lists that title (a literal or a pattern, not a guess by similarity)."""
+    the section data lists that title (a literal or a pattern, not a guess by similarity). A weak
+    title that ends as a lead-in to a list ("Our recommendations are to:") is a sentence, not a title."""
     if style in ("atx", "setext"):
         return True
-    if match is None:
+    if match is None or _LEAD_IN.search(title):
         return False
     return style != "line" or match.method in ("literal", "pattern")
 
@@ -325,11 +331,18 @@ def innermost_section(sections: Iterable[Section], offset: int) -> Section | Non
     return best
 
 
+# Sections whose sub-headings group their content: such a sub-heading keeps the parent's category
+# ("Immediate actions", "Monitoring" or "Short-term" under Action items), unless it opens a section
+# of its own kind (dated updates, a summary: the document's headings are flat).
+NESTING = {"action_items": (None, "resolution", "detection", "contributing_factors", "cost_of_incident")}
+
+
 def build_sections(headings: list[tuple[int, int, int, int, str, str | None, str]], text_len: int) -> list[Section]:
     """Sections from accepted headings `(title_start, title_end, body_start, level, heading,
     category, rule)`, sorted by position. A section runs until the next heading of the same or a
     higher level; an unmapped sub-heading inherits its parent's category (a `### 14:05 update`
-    under `## Timeline` is still timeline). Text before the first heading is a preamble section
+    under `## Timeline` is still timeline), and every sub-heading of an action-items section is
+    action items (NESTING). Text before the first heading is a preamble section
     with no category. Always yields at least one section (a SectionList: fast innermost lookup)."""
     out = SectionList()
     first = headings[0][0] if headings else text_len
@@ -346,6 +359,8 @@ def build_sections(headings: list[tuple[int, int, int, int, str, str | None, str
             stack.pop()
         parent = next((c for _, c in reversed(stack) if c), None)
         effective = category or parent
+        if parent in NESTING and category in NESTING[parent]:  # "### Monitoring" under "## Action items"
+            effective = parent
         out.append(Section(effective, ts, te, bs, max(bs, min(ends[idx], text_len)), level, parent, rule, heading))
         stack.append((level, effective))
     return out
@@ -363,7 +378,7 @@ def section_bodies(text: str) -> tuple[list[tuple[Section, int]], str]:
     for cand in document.headings:
         title = document.text[cand.title_start : cand.title_end]
         match = clf.classify(title)
-        if not acceptable(cand.style, match):
+        if not acceptable(cand.style, match, title):
             continue
         accepted.append(
             (cand.title_start, cand.title_end, cand.body_start, cand.level, title.strip(),

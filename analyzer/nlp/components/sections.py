@@ -48,7 +48,9 @@ class SectionDetector:
                 hi = bisect.bisect_left(starts, cand.title_end - offset)
                 lemmas = [t.lemma_.lower() for t in doc[lo:hi] if not (t.is_punct or t.is_space)]
                 match = self.classifier.classify(title, lemmas)
-                if not acceptable(cand.style, match):
+                if match is not None and _document_title(cand, document, match, title):
+                    match = None  # "# Storage writes failed because of a full disk": the title, not a section
+                if not acceptable(cand.style, match, title):
                     continue
                 if cand.style == "list_label" and _inside_mapped_section(accepted):
                     continue  # `- **Detection**: add an alert` under Action items is an action item
@@ -71,6 +73,13 @@ class SectionDetector:
             doc._.pm_offset + len(doc.text),
         )
         return doc
+
+
+def _document_title(cand, document, match, title: str) -> bool:
+    """The first heading of a document with more headings, at level 1 and written as a phrase of
+    five or more words that no section lists as a title, names the incident: it is not a section."""
+    return (cand.level == 1 and cand.strong and len(document.headings) > 1 and document.headings[0] is cand
+            and match.method != "literal" and len(title.split()) >= 5)
 
 
 def _inside_mapped_section(accepted: list[AcceptedHeading]) -> bool:
