@@ -170,24 +170,25 @@ GRID_W = (0.3, 0.5, 0.7)  # the encoder's share of the mean statement probabilit
 VECTORS = MODEL_DIR / "vectors.npz"  # encodings of statements already seen (a cache for re-runs)
 
 
-def _encode_cached(encoder: "MiniLM", texts: Sequence[str]) -> tuple[np.ndarray, float, int]:
+def _encode_cached(encoder, texts: Sequence[str]) -> tuple[np.ndarray, float, int]:  # noqa: ANN001
     """Vectors of `texts`, from the cache where it has them; (vectors, seconds spent encoding, how many encoded)."""
     import time
 
     cache: dict[str, np.ndarray] = {}
-    if VECTORS.is_file():
-        with np.load(VECTORS, allow_pickle=False) as z:
+    store = VECTORS.with_name(getattr(encoder, "cache_name", VECTORS.name))
+    if store.is_file():
+        with np.load(store, allow_pickle=False) as z:
             cache = dict(zip(z["texts"].tolist(), z["vectors"]))
     todo = sorted({t for t in texts if t not in cache})
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     if todo:
         cache.update(zip(todo, encoder.encode(todo)))
-        np.savez(VECTORS, texts=np.array(list(cache)), vectors=np.stack(list(cache.values())))
-    spent = time.perf_counter() - t0
+        np.savez(store, texts=np.array(list(cache)), vectors=np.stack(list(cache.values())))
+    spent = time.process_time() - t0
     return (np.stack([cache[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)), spent, len(todo)
 
 
-def compare(corpus: Path, labels: Path) -> None:
+def compare(corpus: Path, labels: Path, int8: bool = False) -> None:
     """The encoder (a logistic regression on the vectors of the authored statements), pmlint's
     TF-IDF classifier and a weighted mean of both statement probabilities, with pmlint's document
     decision. The encoder's C and weight are chosen on held-out AUTHORED statements in simulated
@@ -205,7 +206,14 @@ def compare(corpus: Path, labels: Path) -> None:
     from bench.eval_taxonomy import corpus_statements, load_gold
     from bench.tune_taxonomy import simulated_documents
 
-    encoder, taxonomy = MiniLM(), load_taxonomy()
+    if int8:  # the int8 ONNX export of the same weights, run by onnxruntime (bench/encoder_onnx.py export)
+        from bench.encoder_onnx import OnnxMiniLM
+
+        encoder = OnnxMiniLM()
+        encoder.cache_name = "vectors-int8.npz"
+    else:
+        encoder = MiniLM()
+    taxonomy = load_taxonomy()
     texts, labels_ = training_statements(taxonomy)
     vec, _s, _n = _encode_cached(encoder, texts)
     index = {t: i for i, t in enumerate(texts)}
@@ -258,12 +266,12 @@ def compare(corpus: Path, labels: Path) -> None:
     variants = {"tfidf (shipped)": (best_c, 0.0), f"encoder alone (C {best_enc})": (best_enc, 1.0),
                 f"mean (C {best_c}, weight {best_w})": (best_c, best_w)}
     models = {c: fit(everything, c, 0.0) for c in {best_c, best_enc}}
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     models[best_c][0].predict_proba(flat)
-    t_tfidf = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t_tfidf = time.process_time() - t0
+    t0 = time.process_time()
     encoder.encode(fresh[:256])
-    t_enc = (time.perf_counter() - t0) / max(1, min(256, len(fresh)))
+    t_enc = (time.process_time() - t0) / max(1, min(256, len(fresh)))
     spans_flat = [s for _g, _ex, sp in rows for s in sp]
     vflat, _s, _n = _encode_cached(encoder, flat + spans_flat)
     lookup = dict(zip(flat + spans_flat, vflat))
@@ -276,16 +284,17 @@ def compare(corpus: Path, labels: Path) -> None:
             span_right += got == g
         print(f"{name}: accuracy {right / len(rows):.3f} on {len(rows)} labelled documents; given the labelled spans {span_right / len(rows):.3f}")
     per_doc = len(flat) / len(rows)
-    print(f"time per statement: encoder {1000 * t_enc:.1f} ms (NumPy float32, batches of {BATCH}), tfidf {1000 * t_tfidf / len(flat):.2f} ms; "
+    kind = "int8 ONNX, onnxruntime, 1 thread" if int8 else "NumPy float32"
+    print(f"CPU time per statement (run with OMP_NUM_THREADS=1): encoder {1000 * t_enc:.1f} ms ({kind}, batches of {BATCH}), tfidf {1000 * t_tfidf / len(flat):.2f} ms; "
           f"{per_doc:.1f} statements per document: encoder {per_doc * t_enc * 1000:.0f} ms, tfidf {per_doc * t_tfidf / len(flat) * 1000:.1f} ms per document")
 
 
-if __name__ == "__main__":  # python bench/encoder_minilm.py install | compare [CORPUS LABELS]
+if __name__ == "__main__":  # python bench/encoder_minilm.py install | compare | compare-int8 [CORPUS LABELS]
     if sys.argv[1:2] == ["install"]:
         print(install())
-    elif sys.argv[1:2] == ["compare"]:
+    elif sys.argv[1:2] in (["compare"], ["compare-int8"]):
         root = Path(__file__).resolve().parents[1]
         compare(Path(sys.argv[2]) if len(sys.argv) > 2 else root.parent / "shared" / "corpus",
-                Path(sys.argv[3]) if len(sys.argv) > 3 else root / "bench" / "real")
+                Path(sys.argv[3]) if len(sys.argv) > 3 else root / "bench" / "real", int8=sys.argv[1] == "compare-int8")
     else:
-        raise SystemExit("usage: python bench/encoder_minilm.py install | compare [CORPUS LABELS]")
+        raise SystemExit("usage: python bench/encoder_minilm.py install | compare | compare-int8 [CORPUS LABELS]")
