@@ -126,6 +126,47 @@ def test_the_authored_statements_cover_every_class_and_generalise_to_held_out_on
     assert sum(p == labels[i] for p, i in zip(predicted, held)) / len(held) >= 0.75
 
 
+def test_every_authored_file_is_learnt_and_names_known_classes():
+    from analyzer.judging.taxonomy import AUTHORED
+
+    ids = set(TAXONOMY_IDS)
+    texts, _labels = training_statements(load_taxonomy())
+    for name in AUTHORED:
+        data = yaml.safe_load((Path(__file__).parents[1] / "analyzer" / "data" / name).read_text(encoding="utf-8"))
+        assert set(data) <= ids, name
+        assert all(isinstance(s, str) and s.strip() for v in data.values() for s in v), name  # no YAML mappings by accident
+        assert set(s for v in data.values() for s in v) <= set(texts), name
+
+
+# causes stated plainly, without the class's own vocabulary (none of these is an authored statement)
+PLAIN = [
+    ("An operator by mistake wiped the disks of the live replica while cleaning up old test machines.", "manual_operation_unsafe"),
+    ("The storage servers were too small for the data we now keep and filled up during the busy season.", "capacity_limit"),
+    ("A faulty power supply in the core router took the office network down.", "hardware_infrastructure_failure"),
+    ("The outage was on the side of our card processor; we had no second processor to switch to.", "dependency_failure"),
+]
+
+
+@pytest.mark.parametrize("statement,expected", PLAIN)
+def test_plainly_stated_causes_are_placed(statement: str, expected: str):
+    texts, _labels = training_statements(load_taxonomy())
+    assert statement not in texts
+    assert default_classifier().assign([statement]).cause_class == expected
+
+
+def test_a_description_of_the_system_does_not_outweigh_the_cause():
+    """Write-ups describe the architecture and narrate the response around the cause; those
+    sentences look less like a cause (a higher P(other)), so the cause decides the document."""
+    clf = default_classifier()
+    around = ["Our queue workers pull jobs from a shared broker and write the results to object storage.",
+              "The team paged the storage owners and moved the traffic to the second region."]
+    cause = "The broker certificate expired because nobody owned its renewal."
+    for doc in ([*around, cause], [around[0], cause, around[1]]):
+        assert clf.assign(doc).cause_class == "cert_credential_expiry"
+    proba = clf.predict_proba([*around, cause])
+    assert (proba[:2, clf.other] > 3 * proba[2, clf.other]).all()  # the cause weighs most
+
+
 def test_abstention_when_nothing_says_why():
     clf = default_classifier()
     assert clf.assign([]).cause_class == OTHER

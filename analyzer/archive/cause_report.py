@@ -138,7 +138,8 @@ def cluster_archive(root: str | Path, *, config=None, store=None, seed: int = 0,
 GROUPS_VERSION = "cause-groups-1"
 _MODEL_SOURCES = ("archive/recurring.py", "archive/causes.py", "archive/taxonomy.py", "archive/clustering.py",
                   "archive/cause_report.py", "judging/taxonomy.py", "judging/cause_statements.py",
-                  "data/causes.yaml", "data/cause_statements.yaml", "data/cause_statements_registers.yaml")
+                  "data/causes.yaml", "data/cause_statements.yaml", "data/cause_statements_registers.yaml",
+                  "data/cause_statements_plain.yaml")
 
 
 @dataclass(frozen=True)

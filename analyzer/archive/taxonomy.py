@@ -4,7 +4,7 @@ plus an organisation's own classes from `archive.cause_classes`): the classifier
 The classifier is trained, when first needed, on cause statements the project wrote for the
 taxonomy (`analyzer/data/cause_statements*.yaml` and the classes' `positive` examples; never on
 corpus text): TF-IDF over words (1-2-grams) and character 3-5-grams, a linear SVM whose decision values
-become probabilities by a softmax (`TEMPERATURE`). Training takes about two seconds of CPU (1,210 statements), so there is no model file to ship or to check.
+become probabilities by a softmax (`TEMPERATURE`). Training takes about two seconds of CPU (1,403 statements), so there is no model file to ship or to check.
 
 A document's class: each cause statement gets class probabilities; a statement counts in
 proportion to how much it looks like a cause at all (1 - P(other)), divided by
@@ -32,10 +32,10 @@ from analyzer.judging.taxonomy import OTHER, CauseClass, load_taxonomy, training
 __all__ = ["OTHER", "CauseClass", "load_taxonomy", "training_statements", "Assignment", "CauseClassifier",
            "classifier_for", "default_classifier", "taxonomy_key"]
 
-ABSTAIN_BELOW = 0.15
+ABSTAIN_BELOW = 0.1
 POSITION_DECAY = 0.15
 SVM_C = 1.0
-TEMPERATURE = 8.0  # softmax over the SVM's decision values: probabilities for weighting and abstention
+TEMPERATURE = 4.0  # softmax over the SVM's decision values: probabilities for weighting and abstention; chosen with the other three by bench/tune_taxonomy.py
 
 
 @dataclass(frozen=True)

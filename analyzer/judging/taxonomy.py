@@ -29,7 +29,7 @@ class CauseClass:
     terms: tuple[str, ...] = ()  # lemmas or lemma phrases of the mechanism and its guardrail
 
 
-AUTHORED = ("cause_statements.yaml", "cause_statements_registers.yaml")  # analyzer/data: the training statements
+AUTHORED = ("cause_statements.yaml", "cause_statements_registers.yaml", "cause_statements_plain.yaml")  # analyzer/data: the training statements
 
 
 def _packaged(name: str) -> Any:
