@@ -51,6 +51,13 @@ def blame(analyzer, sentence: str) -> list:
     "The data loss was caused by the failure of the storage administrator to verify backup integrity.",
     "The officer released the file in breach of the documented control.",
     "The breach would not have occurred had staff complied with the sharing policy.",
+    # full names (a run of proper nouns the recogniser calls a person, or after an honorific), a
+    # clause-opening "On-call", "IT" in capitals, a duty left undone
+    "Wei Jie forgot to add the new subnet to the allow list.",
+    "Dr. Hana Sato ignored the capacity warning.",
+    "On-call ignored the disk alert for an hour.",
+    "IT ignored the expiry warnings.",
+    "The contractor never rotated the shared password.",
 ])
 def test_textbook_blame_with_a_sentence_initial_name_or_pronoun_is_found(analyzer, sentence):
     assert blame(analyzer, sentence), sentence
@@ -72,6 +79,10 @@ def test_textbook_blame_with_a_sentence_initial_name_or_pronoun_is_found(analyze
     "Why was this not picked up by the developer and the reviewers?",
     "Members noticed various failures of Prow to respond to events.",
     "Otto realized his mistake and stopped the job.",
+    "It ignored the cached value and fetched a fresh copy.",      # "it", not IT
+    "The Sydney Region ignored the drain request.",                # a place, not a full name
+    "Kundeservice had not notified the other teams about the change.",  # a team's name, not a person's
+    "Dana did not verify the restore because the runbook had no step for it.",
 ])
 def test_blameless_sentences_with_the_same_words_are_not_blame(analyzer, sentence):
     assert not [f for f in blame(analyzer, sentence) if f.severity.value != "suggestion"], sentence
