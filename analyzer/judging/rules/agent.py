@@ -121,7 +121,7 @@ def _is_failure(verb: Token) -> bool:
     if lemma in STATE_VERBS:  # "the warnings went unacknowledged by the owner"
         return any(c.lower_ in UNHEEDED for c in verb.children if c.dep_ in ("acomp", "oprd", "advmod"))
     if lemma == "rush":
-        return any(c.dep_ == "dobj" and not _subtree_has(c, REMEDY) for c in verb.children)
+        return any(c.dep_ in ("dobj", "nsubjpass") and not _subtree_has(c, REMEDY) for c in verb.children)
     if _leaks_secret(verb) or lemma == "push" and _force_to_production(verb):
         return True
     if lemma == "let":
@@ -165,10 +165,11 @@ STATE_VERBS = frozenset({"go", "remain", "sit", "stay"})
 def _leaks_secret(verb: Token) -> bool:
     """A key or password given away or put where anyone reads it ("pasted the API key in a public
     gist", "gave away the admin password", "committed the token to a public repo")."""
-    if not any(c.dep_ in ("dobj", "nsubjpass") and _subtree_has(c, SECRETS) for c in verb.children):
+    secrets = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and _subtree_has(c, SECRETS)]
+    if not secrets:
         return False
     return any(c.dep_ in ("prt", "advmod") and c.lower_ == "away" for c in verb.children) or any(
-        c.dep_ == "prep" and _subtree_has(c, PUBLIC) for c in verb.children)
+        c.dep_ == "prep" and _subtree_has(c, PUBLIC) for t in [verb, *secrets] for c in t.children)
 
 
 def _force_to_production(verb: Token) -> bool:
