@@ -165,6 +165,12 @@ def test_the_classifier_vetoes_a_rule_hit_it_is_sure_is_not_blame():
     ("Maria deleted the wrong buckets.", "The wrong buckets were deleted"),
     ("The on-call ignored the alert for forty minutes.", "The alert went unanswered for forty minutes."),
     ("Tom forgot to not restart the pods.", "The pods were restarted"),
+    # an omission, a lapse let happen, a particle kept
+    ("Lena never rotated the signing key before it expired.", "The signing key was not rotated before it expired:"),
+    ("The storage team let the TLS certificate expire despite three reminders.",
+     "The TLS certificate was allowed to expire"),
+    ("Priyanka let the domain registration lapse.", "The domain registration was allowed to lapse:"),
+    ("Dmitri never set up the retention policy on the bucket.", "The retention policy was not set up on the bucket:"),
 ])
 def test_rewrites_are_grammatical_and_keep_the_sentence_words(analyzer, sentence, expected):
     findings = blame(analyzer, sentence)

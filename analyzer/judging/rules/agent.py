@@ -309,10 +309,13 @@ def blameless_rewrite(verb: Token, agent: Token, passive: bool) -> str:
             text = f"{what[:1].upper()}{what[1:]} {_be(obj)}{'' if negated else ' not'} {vbn(comp.lemma_.lower())}{(' ' + rest) if rest else ''}"
             return f"{text.rstrip(' .')}: the process relied on someone remembering it, and nothing checked or automated it."
     obj = next((c for c in verb.children if c.dep_ in ("dobj",)), None)
+    if lemma == "let":
+        return _lapse_rewrite(verb, obj)
     if obj is not None and any(c.dep_ == "neg" for c in verb.children):
         what, tail = _object_and_tail(obj)
         rest = " ".join(p for p in (tail, _rest(verb, {obj.i})) if p)
-        text = f"{what[:1].upper()}{what[1:]} {_be(obj)} not {vbn(lemma)}{(' ' + rest) if rest else ''}"
+        particle = next((f" {c.text}" for c in verb.children if c.dep_ == "prt"), "")
+        text = f"{what[:1].upper()}{what[1:]} {_be(obj)} not {vbn(lemma)}{particle}{(' ' + rest) if rest else ''}"
         return f"{text.rstrip(' .,')}: nothing in the process required it or checked that it was done."
     if obj is not None:
         what, tail = _object_and_tail(obj)
@@ -324,6 +327,24 @@ def blameless_rewrite(verb: Token, agent: Token, passive: bool) -> str:
         text = f"{what[:1].upper()}{what[1:]} {_be(obj)} {verb_text}{(' ' + rest) if rest else ''}"
         return f"{text.rstrip(' .')}, and nothing in the process stopped it. Which check was missing?"
     return QUESTION
+
+
+def _lapse_rewrite(verb: Token, obj: Token | None) -> str:
+    """"let the certificate expire" -> "The certificate was allowed to expire"; the tagger may
+    read "the registration lapse" as one noun phrase."""
+    comp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
+    if comp is not None:
+        subj = next((c for c in comp.children if c.dep_ == "nsubj"), None)
+        what = _phrase(subj) if subj is not None else "It"
+        rest = _rest(comp, set())
+        happened = comp.lemma_.lower()
+    elif obj is not None:
+        what = _text([t for t in obj.subtree if t.i != obj.i])
+        rest, happened = _rest(verb, {obj.i}), obj.lower_
+    else:
+        return QUESTION
+    text = f"{what[:1].upper()}{what[1:]} was allowed to {happened}{(' ' + rest) if rest else ''}"
+    return f"{text.rstrip(' .,')}: nothing warned in time or renewed it on its own. What would have caught it?"
 
 
 QUESTION = "Ask the question behind it instead of naming who acted: what made this easy to do (or to miss), and what would have caught it?"
