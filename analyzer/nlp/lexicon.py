@@ -142,6 +142,9 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
     lemma = token.lemma_.lower()
     if token.pos_ in ("NOUN", "PRON", "PROPN") and (lemma in lex.roles or lower in lex.roles):
         return "role"
+    if lemma == "member" and token.tag_ == "NN" and (
+            token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_ != "be" or token.dep_ == "pobj" and token.head.dep_ == "agent"):
+        return "role"  # a member who acts ("a staff member shared ...", "... by a member of the team"), not one present
     if lower == "call" and i >= 2 and token.doc[i - 1].text == "-" and token.doc[i - 2].lower_ == "on":
         return "role"
     if i >= 1 and token.pos_ in ("NOUN", "PROPN") and f"{token.doc[i - 1].lower_} {lower}" in lex.role_phrases:

@@ -17,7 +17,7 @@ from analyzer.nlp.lexicon import Lexicon, agent_kind, confirmed_person, is_speak
 from analyzer.judging.rules.agent_words import (
     BAD_WORDS, BREACH, COMPLEMENT_VERBS, CONCESSIVE, DESTRUCTIVE_VERBS, DUTY_VERBS, EXPOSED, FAILURE_VERBS,
     IRREGULAR_VBN, KNOWN_VERBS, LAPSE, MISSING_SAFEGUARD, NEUTRAL_VERBS, NO_CHECKS, PAST_FORMS, PRODUCTION,
-    PUBLIC, REMEDY, SECRETS, SLIP, UNHEEDED, VALUABLE,
+    PUBLIC, REMEDY, SECRETS, SLIP, UNHEEDED, VALUABLE, you_blamed,
 )
 
 
@@ -235,9 +235,6 @@ def _agents(verb: Token) -> list[tuple[Token, bool]]:
         out = [(a, p) for a, p in _agents(verb.head) if not p]
     if not out and verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("try", "manage", "decide", "choose", "attempt"):
         out = _agents(verb.head)
-    if not out and verb.dep_ == "relcl":
-        # "the engineer ignoring the alert" / "the config pushed by Priya" handled above; bare relcl
-        pass
     # "Priya and Tom skipped" -> both
     more = []
     for tok, passive in out:
@@ -363,7 +360,7 @@ def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
         for agent, passive in _agents(verb):
             if negated and not (passive or _omitted_duty(verb)):
                 continue
-            kind = agent_kind(agent, lexicon)
+            kind = agent_kind(agent, lexicon) or ("person" if you_blamed(agent, verb) else None)
             if kind is None or is_speaker_label(agent) or negated and not passive and not confirmed_person(agent, lexicon):
                 continue
             if passive:

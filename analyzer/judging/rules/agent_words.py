@@ -5,6 +5,8 @@ the same reading."""
 
 from __future__ import annotations
 
+from spacy.tokens import Token
+
 FAILURE_VERBS = frozenset(
     "forget ignore neglect overlook miss skip misconfigure misread mistype misjudge mishandle botch bungle"
     " mess screw fumble break corrupt bypass circumvent disregard cause crash ruin"
@@ -73,3 +75,14 @@ PAST_FORMS = {form: lemma for lemma, form in IRREGULAR_VBN.items() if form != le
     "overran": "overrun", "did": "do", "mistook": "mistake", "overrode": "override", "undid": "undo",
     "misread": "misread", "shot": "shoot", "threw": "throw", "drove": "drive", "stole": "steal",
 }
+
+
+def you_blamed(agent: Token, verb: Token) -> bool:
+    """"You forgot to renew it", "you broke staging": the second person in the past, in a main
+    clause; not advice ("you should ..."), a condition ("in case you missed it", "if you deleted
+    ...") nor a reassurance ("nobody thinks you caused this")."""
+    if agent.lower_ != "you" or verb.dep_ not in ("ROOT", "conj"):
+        return False
+    if any(t.lower_ in ("if", "case", "when", "once", "unless", "whether") for t in agent.doc[max(0, agent.i - 3):agent.i]):
+        return False
+    return verb.tag_ in ("VBD", "VBN") or verb.lower_ in PAST_FORMS or verb.lower_.endswith("ed")
