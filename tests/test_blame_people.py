@@ -10,7 +10,7 @@ from analyzer.config import load_config
 from analyzer.engine import Analyzer
 from analyzer.judging.classifiers.combine import calibrated, prior_shift
 from analyzer.judging.classifiers.features import is_prose
-from analyzer.judging.rules.agent import QUESTION, _text, vbn
+from analyzer.judging.rules.rewrite import QUESTION, _text, vbn
 from analyzer.nlp.lexicon import agent_kind
 
 
@@ -51,6 +51,13 @@ def blame(analyzer, sentence: str) -> list:
     "The data loss was caused by the failure of the storage administrator to verify backup integrity.",
     "The officer released the file in breach of the documented control.",
     "The breach would not have occurred had staff complied with the sharing policy.",
+    # full names (a run of proper nouns the recogniser calls a person, or after an honorific), a
+    # clause-opening "On-call", "IT" in capitals, a duty left undone
+    "Wei Jie forgot to add the new subnet to the allow list.",
+    "Dr. Hana Sato ignored the capacity warning.",
+    "On-call ignored the disk alert for an hour.",
+    "IT ignored the expiry warnings.",
+    "The contractor never rotated the shared password.",
 ])
 def test_textbook_blame_with_a_sentence_initial_name_or_pronoun_is_found(analyzer, sentence):
     assert blame(analyzer, sentence), sentence
@@ -72,6 +79,10 @@ def test_textbook_blame_with_a_sentence_initial_name_or_pronoun_is_found(analyze
     "Why was this not picked up by the developer and the reviewers?",
     "Members noticed various failures of Prow to respond to events.",
     "Otto realized his mistake and stopped the job.",
+    "It ignored the cached value and fetched a fresh copy.",      # "it", not IT
+    "The Sydney Region ignored the drain request.",                # a place, not a full name
+    "Kundeservice had not notified the other teams about the change.",  # a team's name, not a person's
+    "Dana did not verify the restore because the runbook had no step for it.",
 ])
 def test_blameless_sentences_with_the_same_words_are_not_blame(analyzer, sentence):
     assert not [f for f in blame(analyzer, sentence) if f.severity.value != "suggestion"], sentence
@@ -154,6 +165,12 @@ def test_the_classifier_vetoes_a_rule_hit_it_is_sure_is_not_blame():
     ("Maria deleted the wrong buckets.", "The wrong buckets were deleted"),
     ("The on-call ignored the alert for forty minutes.", "The alert went unanswered for forty minutes."),
     ("Tom forgot to not restart the pods.", "The pods were restarted"),
+    # an omission, a lapse let happen, a particle kept
+    ("Lena never rotated the signing key before it expired.", "The signing key was not rotated before it expired:"),
+    ("The storage team let the TLS certificate expire despite three reminders.",
+     "The TLS certificate was allowed to expire"),
+    ("Priyanka let the domain registration lapse.", "The domain registration was allowed to lapse:"),
+    ("Dmitri never set up the retention policy on the bucket.", "The retention policy was not set up on the bucket:"),
 ])
 def test_rewrites_are_grammatical_and_keep_the_sentence_words(analyzer, sentence, expected):
     findings = blame(analyzer, sentence)
@@ -191,7 +208,7 @@ def test_a_blame_word_in_machine_text_is_only_a_suggestion(analyzer):
 
 def test_a_failure_verb_the_lemmatizer_leaves_inflected_is_still_read(analyzer):
     """spaCy lemmatises "forgot" after a sentence-initial "I" as "forgot"; lemminflect reads it."""
-    from analyzer.judging.rules.agent import verb_lemma
+    from analyzer.judging.rules.agent_words import verb_lemma
 
     doc = analyzer.nlp("I forgot to renew the certificate.")
     assert verb_lemma(doc[1]) == "forget"

@@ -156,6 +156,14 @@ def _not_a_person(token: Token) -> bool:
     return _time_expression(token) or token.lower_ in _document_systems(token.doc)
 
 
+def confirmed_person(token: Token, lexicon: Lexicon) -> bool:
+    """A person by more than capitals: a pronoun, a role or team, a name that is also a word, or a
+    name the entity recogniser calls a person (not "Kjøremiljø", a team's name it calls an ORG)."""
+    if token.pos_ != "PROPN" or token.lower_ in lexicon.name_words or token.ent_type_ == "PERSON":
+        return True
+    return agent_kind(token, lexicon) != "person" or _ner_person(token)
+
+
 def _system_by_context(token: Token) -> bool:
     """A Title-case subject of a system verb ("Prow crashed", "Jenkins was redeployed")."""
     if token.dep_ not in ("nsubj", "nsubjpass"):
@@ -200,7 +208,7 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
         and len(text) > 1
         and text[0].isupper()
         and text[1:].islower()
-        and not _in_proper_name_run(token)
+        and (not _in_proper_name_run(token) or _named_person_run(token))
         and not _system_by_context(token)
         # a capitalised first word is evidence of a name only if it is not an English word, one
         # of the names that are also words ("Tom", "Mark"), or a name by the entity recogniser
@@ -214,10 +222,15 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
     lemma = token.lemma_.lower()
     if token.pos_ in ("NOUN", "PRON", "PROPN") and (lemma in lex.roles or lower in lex.roles):
         return "role"
+    if lemma == "member" and token.tag_ == "NN" and (
+            token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_ != "be" or token.dep_ == "pobj" and token.head.dep_ == "agent"):
+        return "role"  # a member who acts ("a staff member shared ...", "... by a member of the team"), not one present
     if lower == "call" and i >= 2 and token.doc[i - 1].text == "-" and token.doc[i - 2].lower_ == "on":
         return "role"
     if i >= 1 and token.pos_ in ("NOUN", "PROPN") and f"{token.doc[i - 1].lower_} {lower}" in lex.role_phrases:
         return "role"  # "night shift", "release manager", "data scientist"
+    if token.text == "IT" and token.pos_ in ("NOUN", "PROPN", "PRON") and token.dep_ in ("nsubj", "nsubjpass", "pobj", "poss"):
+        return "team"  # "IT ignored the warnings" (capitals only: "it" is a pronoun)
     if token.pos_ == "NOUN" and lemma in lex.teams or token.pos_ == "PROPN" and lower in lex.teams:
         return "team"  # "the platform team"; "Ops ignored ...", "QA skipped ..."
     return None
@@ -277,6 +290,28 @@ def _in_proper_name_run(token: Token) -> bool:
         if 0 <= j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() and doc[j].ent_type_ != "PERSON":
             return True
     return False
+
+
+# honorifics before a name ("Mr. Daniel Roe", "Dr Okafor")
+HONORIFICS = frozenset("mr mr. mrs mrs. ms ms. dr dr. miss mx mx.".split())
+
+
+def _named_person_run(token: Token) -> bool:
+    """A run of capitalised proper nouns that is a person's full name: after an honorific ("Ms.
+    Ada Obi"), or one the entity recogniser calls a person, asked only about the head of a
+    subject, an owner or a passive agent ("Wei Jie forgot ...", "... by Mei Ling")."""
+    doc = token.doc
+    run = [t for t in doc[max(0, token.i - 3):token.i] if t.dep_ == "compound" and t.head.i == token.i]
+    if any(t.lower_ in HONORIFICS for t in run):
+        return True
+    if token.dep_ not in ("nsubj", "nsubjpass", "poss") and not (token.dep_ == "pobj" and token.head.dep_ == "agent"):
+        return False
+    # the last word of a name is no English word ("Cloud Build", "Zuul Monitor") nor a verb form
+    # ("Ensuring Kubernetes-related work"), whatever the recogniser says, unless it is a name that is one
+    lower = token.lower_
+    if lower not in default_lexicon().name_words and (lower.endswith("ing") or lower in _COMMON_WORDS):
+        return False
+    return _ner_person(token)
 
 
 def register_token_extensions() -> None:

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from analyzer.nlp.lexicon import agent_kind, default_lexicon
-from analyzer.judging.rules.agent import rewrite_sentence
+from analyzer.judging.rules.rewrite import rewrite_sentence
 from analyzer.judging.rules.component import FUTURE, section_at
 from analyzer.yamlio import safe_load
 

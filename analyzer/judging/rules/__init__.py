@@ -49,8 +49,10 @@ SENTENCE_KINDS = {"phrase", "agent"}
 # "Mike's mistake caused ...", "his fault") is a person, role, team or personal pronoun; `at_start:
 # true` only when the match opens its sentence ("Had the runbook been followed, ..."); `keep_in:
 # [HYPOTHETICAL, NEGATED]` keeps the match in a sentence of that context (a past counterfactual
-# about people blames them; "nobody reads the runbook" is blame although it is negated)
-PATTERN_KEYS = {"pattern", "suggestion", "subject", "at_start", "keep_in"}
+# about people blames them; "nobody reads the runbook" is blame although it is negated); `object:
+# person` only when a verb of the match has a person, role or team as its object or passive subject
+# ("Retrain Ahmed on ...", "the owner is retrained", not "Retrain the model")
+PATTERN_KEYS = {"pattern", "suggestion", "subject", "at_start", "keep_in", "object"}
 KEEP_IN = {"HYPOTHETICAL", "NEGATED"}
 _CODE = re.compile(r"^PM\d{3}$")
 _NAME = re.compile(r"^[a-z]+(\.[a-z0-9-]+)+$")
@@ -134,6 +136,8 @@ def _parse_rule(raw: dict[str, Any], source: str) -> Rule:
             raise RuleError(source, rid, f"unknown pattern key(s) {sorted(set(pat) - PATTERN_KEYS)} (known: {sorted(PATTERN_KEYS)})")
         if isinstance(pat, dict) and pat.get("subject", "person") != "person":
             raise RuleError(source, rid, "a pattern's 'subject' can only be 'person'")
+        if isinstance(pat, dict) and pat.get("object", "person") != "person":
+            raise RuleError(source, rid, "a pattern's 'object' can only be 'person'")
         if isinstance(pat, dict) and not isinstance(pat.get("at_start", False), bool):
             raise RuleError(source, rid, "a pattern's 'at_start' is true or false")
         if isinstance(pat, dict) and not (isinstance(pat.get("keep_in", []), list) and set(pat.get("keep_in", [])) <= KEEP_IN):

@@ -13,78 +13,14 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from analyzer.nlp.lexicon import Lexicon, agent_kind, confirmed_person, is_speaker_label, opens_clause
+from analyzer.judging.rules.agent_words import (
+    BAD_WORDS, BREACH, COMPLEMENT_VERBS, CONCESSIVE, DESTRUCTIVE_VERBS, DUTY_VERBS, EXPOSED, FAILURE_VERBS,
+    IRREGULAR_VBN, KNOWN_VERBS, LAPSE, MISSING_SAFEGUARD, NEUTRAL_VERBS, NO_CHECKS, PAST_FORMS, PRODUCTION,
+    PUBLIC, REMEDY, SECRETS, SLIP, UNHEEDED, VALUABLE, verb_lemma, you_blamed,
+)
 from analyzer.judging.rules.objects import OUTSIDERS, REMOVAL_VERBS, SELF_ACTS, SLIP_TARGET, TRANSIENT, noun_phrase
-from analyzer.nlp.lexicon import Lexicon, agent_kind, is_speaker_label, opens_clause
-
-FAILURE_VERBS = frozenset(
-    "forget ignore neglect overlook miss skip misconfigure misread mistype misjudge mishandle botch bungle"
-    " mess screw fumble break corrupt bypass circumvent disregard cause crash ruin"
-    " fail omit sabotage blow".split()
-)
-# destroying something is often the remedy ("@kat deletes the stray pods"): a failure only with
-# a valuable or wrong object ("the production bucket", "the wrong job", "the whole CDN"), a
-# slip ("by accident") or a missing safeguard
-DESTRUCTIVE_VERBS = frozenset("delete wipe nuke kill trash purge drop truncate destroy erase overwrite".split())
-VALUABLE = frozenset(
-    "production prod live primary customer customers user users entire whole master main"
-    " backup backups database".split()
-)
-REMEDY = frozenset("fix hotfix patch rollback revert mitigation workaround".split())
-PRODUCTION = frozenset({"production", "prod", "main", "master", "live"})
-BREACH = frozenset({"breach", "contravention", "violation", "defiance"})
-CONCESSIVE = frozenset({"although", "though", "despite"})
-NO_CHECKS = frozenset("failing failed zero red untested unreviewed".split())
-SLIP = frozenset("accidentally mistakenly inadvertently unintentionally accident mistake".split())
-NEUTRAL_VERBS = frozenset(
-    "push merge deploy ship approve run change apply commit release make write edit modify update execute"
-    " enter type set introduce roll drop disable remove leave add upload launch trigger rush".split()
-)
-BAD_WORDS = frozenset(
-    "bad broken wrong faulty incorrect untested buggy malformed invalid unreviewed erroneous dangerous"
-    " destructive mistaken mistake error typo blunder bug careless sloppy unsafe unvetted"
-    " misconfigured".split()
-)
-MISSING_SAFEGUARD = frozenset(
-    "test testing tests review reviews reviewing approval approvals check checks checking canary permission"
-    " telling notice notifying announcement backup backups warning peer validation asking authorization"
-    " authorisation sign-off signoff permissions".split()
-)
-COMPLEMENT_VERBS = frozenset({"forget", "fail", "neglect", "omit"})
-# verbs whose passive "was <verb>ed by X" with a neutral verb still needs a bad subject
-IRREGULAR_VBN = {
-    "push": "pushed", "run": "run", "make": "made", "break": "broken", "forget": "forgotten",
-    "write": "written", "take": "taken", "drop": "dropped", "skip": "skipped", "set": "set",
-    "ship": "shipped", "commit": "committed", "deploy": "deployed", "miss": "missed", "ignore": "ignored",
-    "overlook": "overlooked", "blow": "blown", "leave": "left", "do": "done", "get": "got",
-    "mistype": "mistyped", "put": "put", "send": "sent", "rush": "rushed", "upload": "uploaded",
-    "kill": "killed", "wipe": "wiped", "delete": "deleted", "approve": "approved", "merge": "merged",
-    "type": "typed", "enter": "entered", "apply": "applied", "modify": "modified", "trigger": "triggered",
-}
-
-
-KNOWN_VERBS = FAILURE_VERBS | NEUTRAL_VERBS | DESTRUCTIVE_VERBS
-# irregular past tenses and participles of the verbs above, form -> lemma
-PAST_FORMS = {form: lemma for lemma, form in IRREGULAR_VBN.items() if form != lemma} | {
-    "forgot": "forget", "broke": "break", "blew": "blow", "ran": "run", "wrote": "write", "took": "take",
-    "overran": "overrun", "did": "do", "mistook": "mistake", "overrode": "override", "undid": "undo",
-    "misread": "misread", "shot": "shoot", "threw": "throw", "drove": "drive", "stole": "steal",
-}
-
-
-def vbn(lemma: str) -> str:
-    """The past participle of a verb lemma ("spin" -> "spun", "have" -> "had")."""
-    from lemminflect import getInflection
-
-    forms = getInflection(lemma, tag="VBN")
-    if forms:
-        return forms[0]
-    if lemma in IRREGULAR_VBN:
-        return IRREGULAR_VBN[lemma]
-    if lemma.endswith("e"):
-        return lemma + "d"
-    if lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in "aeiou":
-        return lemma[:-1] + "ied"
-    return lemma + "ed"
+from analyzer.judging.rules.rewrite import QUESTION, blameless_rewrite, rewrite_sentence  # noqa: F401 (re-exported)
 
 
 @dataclass(frozen=True)
@@ -157,24 +93,6 @@ def _has_bad_object(verb: Token) -> bool:
     return False
 
 
-def verb_lemma(verb: Token) -> str:
-    """The verb's lemma; where the lemmatizer left an inflected form ("forgot", "skipped"), the
-    verb of ours it is a form of. (Only the verbs the checks know matter here, so this needs no
-    lemma table: loading lemminflect's cost a cold check about 0.4 s.)"""
-    lemma = verb.lemma_.lower()
-    if lemma != verb.lower_ or lemma in KNOWN_VERBS:
-        return lemma
-    if lemma in PAST_FORMS:
-        return PAST_FORMS[lemma]
-    for suffix, repl in (("ied", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("s", ""), ("es", ""), ("ing", ""), ("ing", "e")):
-        if lemma.endswith(suffix):
-            stem = lemma[: len(lemma) - len(suffix)] + repl
-            for cand in (stem, stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem):
-                if cand in KNOWN_VERBS:
-                    return cand
-    return lemma
-
-
 def _is_failure(verb: Token) -> bool:
     lemma = verb_lemma(verb)
     if lemma in FAILURE_VERBS:
@@ -188,11 +106,67 @@ def _is_failure(verb: Token) -> bool:
         return True
     if any(c.dep_ in ("advmod", "prep") and _subtree_has(c, SLIP) for c in verb.children):
         return True  # any act "by mistake" or "accidentally"
+    if lemma in STATE_VERBS:  # "the warnings went unacknowledged by the owner"
+        return any(c.lower_ in UNHEEDED for c in verb.children if c.dep_ in ("acomp", "oprd", "advmod"))
+    if lemma == "rush":
+        return any(c.dep_ in ("dobj", "nsubjpass") and not _subtree_has(c, REMEDY) for c in verb.children)
+    if _leaks_secret(verb) or lemma == "push" and _force_to_production(verb):
+        return True
+    if lemma == "let":
+        return any(c.dep_ in ("ccomp", "xcomp") and c.lemma_.lower() in LAPSE or c.dep_ == "dobj" and c.lower_ in ("lapse", "expire")
+                   for c in verb.children)  # the tagger may read "lapse" as the object
+    if lemma == "leave":  # "left the admin port open", "left the bucket public after the demo"
+        return any(c.dep_ in ("oprd", "ccomp", "xcomp", "acomp", "amod", "advmod") and c.lower_ in EXPOSED and c.i > verb.i
+                   for c in verb.children) or any(
+            t.lower_ in EXPOSED and t.i > o.i for o in verb.children if o.dep_ == "dobj" for t in o.rights) or any(
+            o.dep_ == "dobj" and o.lower_ in EXPOSED and any(g.dep_ == "compound" for g in o.children)
+            for o in verb.children)  # the tagger reads "the bucket public" as one noun phrase
     if lemma in DESTRUCTIVE_VERBS:
         return _has_bad_object(verb) or _destroys_valuable(verb)
     if lemma in NEUTRAL_VERBS:
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in REMEDY and not _subtree_has(c, BAD_WORDS) for c in verb.children):
+            return False  # "published a fix to the malicious URL": the act is the remedy
         return _has_bad_object(verb)
     return False
+
+
+def _omitted_duty(verb: Token) -> bool:
+    """A duty left undone by the subject ("never rotated the key", "did not test the migration"),
+    not an inability or a rule ("could not verify", "must not update"), nor "check in" code."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.lower_ in ("who", "that") and verb.dep_ == "relcl":
+        subject = verb.head
+    if subject is not None and subject.lower_ in ("people", "users", "customers", "folks", "humans"):
+        return False  # "people that had not updated" are users, not the people who ran the system
+    lemma = verb_lemma(verb)
+    particles = {c.lower_ for c in verb.children if c.dep_ == "prt"}
+    if lemma == "set":  # "never set up the retention policy", not "never set foot in the office"
+        return particles == {"up"} and not any(c.tag_ == "MD" for c in verb.children)
+    return (lemma in DUTY_VERBS and verb.tag_ in ("VB", "VBD", "VBN")
+            and not any(c.tag_ == "MD" for c in verb.children) and not particles
+            and not (verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].lower_ in ("in", "out", "into")))
+
+
+STATE_VERBS = frozenset({"go", "remain", "sit", "stay"})
+
+
+def _leaks_secret(verb: Token) -> bool:
+    """A key or password given away or put where anyone reads it ("pasted the API key in a public
+    gist", "gave away the admin password", "committed the token to a public repo")."""
+    secrets = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass") and _subtree_has(c, SECRETS)]
+    if not secrets:
+        return False
+    return any(c.dep_ in ("prt", "advmod") and c.lower_ == "away" for c in verb.children) or any(
+        c.dep_ == "prep" and _subtree_has(c, PUBLIC) for t in [verb, *secrets] for c in t.children)
+
+
+def _force_to_production(verb: Token) -> bool:
+    """"force pushed to main", "force-pushed to master": history rewritten on the shared branch."""
+    doc = verb.doc
+    forced = any(t.lower_ == "force" for t in doc[max(0, verb.i - 2):verb.i])
+    after = [t.lower_ for t in doc[verb.i + 1:verb.i + 4]]
+    return forced and (bool({"to", "into", "onto"} & set(after[:2])) and bool(PRODUCTION & set(after)) or any(
+        t.lower_ in PRODUCTION and t.dep_ == "pobj" and t.head.lower_ in ("to", "into", "onto") for t in verb.subtree))
 
 
 def _explained(verb: Token) -> bool:
@@ -241,101 +215,35 @@ def _agents(verb: Token) -> list[tuple[Token, bool]]:
             out.append((subj, False))
         elif child.dep_ == "agent":
             out.extend((p, True) for p in child.children if p.dep_ == "pobj")
+    if not out and verb.lemma_.lower() in STATE_VERBS:  # "went unanswered by the owner": the owner is the agent
+        by = [c for t in [verb, *verb.children] for c in t.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"]
+        out = [(p, True) for c in by for p in c.children if p.dep_ == "pobj"]
     if not out:
         # a name the parser misread, opening the clause: "Will ignored ..." (a modal), "June broke ..."
         out = [(c, False) for c in verb.children
                if c.dep_ in ("aux", "npadvmod") and c.i < verb.i and c.is_title and opens_clause(c)]
+    doc = verb.doc
+    # "Samir force-pushed ...": the parser makes "force" the subject and the person its modifier
+    out = [(w, p) for a, p in out for w in ([c for c in a.children if c.dep_ == "compound"] + [
+        g for c in a.children if c.dep_ == "nmod" and c.lower_ == "on" for g in c.children if g.lower_ == "call"]
+        if a.lower_ == "force" and not p else [a])]
+    # not a heading parsed into the clause: no line break between the subject and the verb
+    out = [(a, p) for a, p in out if p or not any("\n" in t.text for t in doc[min(a.i, verb.i):max(a.i, verb.i)])]
+    if not out and verb.i >= 3 and [t.lower_ for t in doc[verb.i - 3:verb.i]] == ["on", "-", "call"] \
+            and opens_clause(doc[verb.i - 3]):
+        out = [(doc[verb.i - 1], False)]  # "On-call ignored ...": the parser reads "On" as a preposition
+    # ... or as the subject itself
+    out = [(doc[a.i + 2], p) if a.lower_ == "on" and [t.lower_ for t in doc[a.i + 1:a.i + 3]] == ["-", "call"] else (a, p)
+           for a, p in out]
     if not out and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
         out = [(a, p) for a, p in _agents(verb.head) if not p]
     if not out and verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("try", "manage", "decide", "choose", "attempt"):
         out = _agents(verb.head)
-    if not out and verb.dep_ == "relcl":
-        # "the engineer ignoring the alert" / "the config pushed by Priya" handled above; bare relcl
-        pass
     # "Priya and Tom skipped" -> both
     more = []
     for tok, passive in out:
         more.extend((c, passive) for c in tok.children if c.dep_ == "conj")
     return out + more
-
-
-def _text(tokens: list[Token]) -> str:
-    """The tokens' text in order; where a dropped token stood between two kept ones, a space
-    keeps their words apart ("failed to" + "not" never becomes "tonot")."""
-    ordered = sorted(tokens, key=lambda t: t.i)
-    parts: list[str] = []
-    for a, b in zip(ordered, ordered[1:] + [None]):
-        parts.append(a.text_with_ws)
-        if b is not None and b.i != a.i + 1 and not a.whitespace_ and not b.is_punct:
-            parts.append(" ")
-    return "".join(parts).strip()
-
-
-def _be(subject: Token | None) -> str:
-    """"were" for a plural subject ("Lots of pods were ..."), else "was"."""
-    if subject is not None and (subject.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subject.children)
-                                or subject.lower_ in ("they", "them", "these", "those")):
-        return "were"
-    return "was"
-
-
-def _phrase(token: Token) -> str:
-    return _text(list(token.subtree))
-
-
-def _object_and_tail(obj: Token) -> tuple[str, str]:
-    """An object without the phrases that tell where or instead of what ("the refund script" and
-    "against prod instead of staging"), so the rewrite reads "The refund script was run against
-    prod instead of staging"."""
-    tails = [c for c in obj.rights if c.dep_ in ("prep", "cc") and c.lower_ not in ("of", "for", "with") or
-             c.dep_ == "cc" and c.lower_ == "of"]
-    moved = {t.i for c in tails for t in c.subtree}
-    core = [t for t in obj.subtree if t.i not in moved]
-    return _text(core), " ".join(_phrase(c) for c in tails)
-
-
-def _rest(verb: Token, exclude: set[int]) -> str:
-    parts = []
-    for child in verb.rights:
-        if child.dep_ in ("punct", "cc", "conj", "prt", "neg", "aux", "auxpass") or child.i in exclude:
-            continue
-        parts.append(_phrase(child))
-    return " ".join(p for p in parts if p)
-
-
-def blameless_rewrite(verb: Token, agent: Token, passive: bool) -> str:
-    """A concrete rewrite of the sentence with the system, not the person, as the subject."""
-    lemma = verb_lemma(verb)
-    sent = verb.sent
-    if passive:
-        agent_prep = agent.head
-        drop = {t.i for t in agent_prep.subtree}
-        words = [t for t in sent if t.i not in drop and not t.is_space]
-        base = _text(words).rstrip(" .!")
-        return f"{base[:1].upper()}{base[1:]}. What made that possible, and what would have caught it?"
-    if lemma in COMPLEMENT_VERBS:
-        comp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
-        if comp is not None:
-            obj = next((c for c in comp.children if c.dep_ in ("dobj", "nsubjpass")), None)
-            what = _phrase(obj) if obj is not None else "The step"
-            rest = _rest(comp, {obj.i} if obj is not None else set())
-            negated = any(c.dep_ == "neg" for c in comp.children)  # "forgot to not restart": it was restarted
-            text = f"{what[:1].upper()}{what[1:]} {_be(obj)}{'' if negated else ' not'} {vbn(comp.lemma_.lower())}{(' ' + rest) if rest else ''}"
-            return f"{text.rstrip(' .')}: the process relied on someone remembering it, and nothing checked or automated it."
-    obj = next((c for c in verb.children if c.dep_ in ("dobj",)), None)
-    if obj is not None:
-        what, tail = _object_and_tail(obj)
-        rest = " ".join(p for p in (tail, _rest(verb, {obj.i})) if p)
-        particle = next((c.text for c in verb.children if c.dep_ == "prt"), "")
-        verb_text = vbn(lemma) + (f" {particle}" if particle else "")
-        if lemma in ("ignore", "miss", "overlook", "disregard"):
-            return f"{what[:1].upper()}{what[1:]} went unanswered{(' ' + rest) if rest else ''}. What made it easy to miss (noise, routing, fatigue)?".replace("  ", " ")
-        text = f"{what[:1].upper()}{what[1:]} {_be(obj)} {verb_text}{(' ' + rest) if rest else ''}"
-        return f"{text.rstrip(' .')}, and nothing in the process stopped it. Which check was missing?"
-    return QUESTION
-
-
-QUESTION = "Ask the question behind it instead of naming who acted: what made this easy to do (or to miss), and what would have caught it?"
 
 
 def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
@@ -346,14 +254,15 @@ def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
         # a negated verb is no failure ("Priya did not ignore the alert"), except a passive one with
         # a person as its agent: an omission pinned on someone ("was not verified by the owner")
         negated = any(c.dep_ == "neg" for c in verb.children)
-        if negated and (verb.tag_ != "VBN" or _explained(verb) or verb.sent.text.rstrip().endswith("?")) \
-                or not negated and not _is_failure(verb) or _only_possible(verb):
+        if negated and (_explained(verb) or verb.sent.text.rstrip().endswith("?")) or not negated and not _is_failure(verb) \
+                or _only_possible(verb):
             continue
         for agent, passive in _agents(verb):
-            if negated and not passive:
+            if negated and not (passive or _omitted_duty(verb)):
                 continue
-            kind = agent_kind(agent, lexicon)
-            if kind is None or is_speaker_label(agent) or kind == "team" and _outsider(agent):
+            kind = agent_kind(agent, lexicon) or ("person" if you_blamed(agent, verb) else None)
+            if kind is None or is_speaker_label(agent) or negated and not passive and not confirmed_person(agent, lexicon) \
+                    or kind == "team" and _outsider(agent):
                 continue
             if passive:
                 agent_tokens = [agent.head, agent]
@@ -370,19 +279,3 @@ def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
                 AgentHit(agent, verb, kind, passive, span, span.text, blameless_rewrite(verb, agent, passive))
             )
     return hits
-
-
-def rewrite_sentence(sent: Span, lexicon: Lexicon) -> str:
-    """A blameless rewrite of any sentence the classifier flags (no failure verb needed)."""
-    for tok in sent:
-        kind = agent_kind(tok, lexicon)
-        if kind is None:
-            continue
-        verb = tok.head
-        if tok.dep_ == "pobj" and verb.dep_ == "agent":
-            return blameless_rewrite(verb.head, tok, True)
-        if tok.dep_ == "nsubj" and verb.pos_ in ("VERB", "AUX") and any(
-            c.dep_ in ("dobj", "xcomp") for c in verb.children
-        ):
-            return blameless_rewrite(verb, tok, False)
-    return QUESTION

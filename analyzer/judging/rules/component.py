@@ -77,6 +77,7 @@ class RuleRunner:
         self.pattern_suggestion: dict[str, str] = {}
         self.needs_person: set[str] = set()
         self.at_start: set[str] = set()
+        self.needs_object: set[str] = set()
         self.keep_in: dict[str, frozenset[str]] = {}
         for rule in self.phrase_rules:
             for i, pat in enumerate(rule.options.get("patterns", [])):
@@ -87,6 +88,8 @@ class RuleRunner:
                     self.pattern_suggestion[key] = pat["suggestion"]
                 if isinstance(pat, dict) and pat.get("subject") == "person":
                     self.needs_person.add(key)
+                if isinstance(pat, dict) and pat.get("object") == "person":
+                    self.needs_object.add(key)
                 if isinstance(pat, dict) and pat.get("at_start"):
                     self.at_start.add(key)
                 if isinstance(pat, dict) and pat.get("keep_in"):
@@ -116,6 +119,8 @@ class RuleRunner:
             if any(s < xe and xs < e for xs, xe in excepted.get(code, ())):
                 continue
             if key in self.needs_person and not _person_subject(span, lexicon):
+                continue
+            if key in self.needs_object and not _person_object(span, lexicon):
                 continue
             if key in self.at_start and not _opens_sentence(doc[sent.start:s]):
                 continue
@@ -207,6 +212,10 @@ def _opens_sentence(prefix: Span) -> bool:
     if not words:
         return True
     last = next((t for t in reversed(prefix) if not t.is_space), None)
+    if last is not None and last.text in (":", "|"):
+        return True  # a label, a chat line's speaker or a table cell before it ("Notes: had ...", "| Had ...")
+    if all(t.pos_ in ("ADV", "INTJ", "CCONJ") for t in words) and len(words) <= 2:
+        return True  # a discourse word before it ("honestly had anyone looked ...", "so had the ...")
     return last is not None and last.text == "," and not any(t.pos_ in ("VERB", "AUX") for t in prefix)
 
 
@@ -242,7 +251,8 @@ def _person_subject(span: Span, lexicon) -> bool:  # noqa: ANN001
         # a fault noun with a person as its owner: "it was his fault", and a mistake given as the
         # cause ("Mike's mistake caused the outage", "it was Mike's mistake"), not one narrated
         # ("Otto realized his mistake and stopped the job")
-        if root.lower_ in ("mistake", "mistakes") and root.dep_ not in ("nsubj", "nsubjpass", "attr"):
+        if root.lower_ in ("mistake", "mistakes", "typo", "typos") and root.dep_ not in (
+                "nsubj", "nsubjpass", "attr", "ROOT", "pobj"):
             return False
         if root.lower_ in ("failure", "failures") and not any(t.lower_ == "to" and t.head.pos_ == "VERB"
                                                                for t in root.doc[root.i + 1:root.i + 8]):
@@ -261,6 +271,22 @@ def _person_subject(span: Span, lexicon) -> bool:  # noqa: ANN001
         for child in head.children:
             if child.dep_ in ("nsubj", "nsubjpass") and agent_kind(child, lexicon) and not is_speaker_label(child):
                 return True
+    return False
+
+
+def _person_object(span: Span, lexicon) -> bool:  # noqa: ANN001
+    """Whether a verb of the match has a person, role or team as its object or passive subject."""
+    from analyzer.nlp.lexicon import agent_kind
+
+    verbs = {t for t in span if t.pos_ in ("VERB", "AUX")} | {span.root}
+    if any(c.dep_ in ("dobj", "dative", "nsubjpass") and agent_kind(c, lexicon) for v in verbs for c in v.children):
+        return True
+    # a sentence-opening verb the tagger read as a name ("Retrain Bogdan on ..."): the words right after it
+    for tok in span.doc[span.end:span.end + 4]:
+        if tok.is_punct or tok.pos_ == "ADP":
+            return False
+        if agent_kind(tok, lexicon):
+            return True
     return False
 
 

@@ -1,0 +1,147 @@
+"""Blameless rewrites of a flagged sentence: the system, not the person, as the subject ("The
+certificate was not renewed: the process relied on someone remembering it ..."), or the question
+to ask when the parse gives no grammatical rewrite. Built from the sentence's own words."""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from analyzer.judging.rules.agent_words import COMPLEMENT_VERBS, IRREGULAR_VBN, verb_lemma
+from analyzer.nlp.lexicon import Lexicon, agent_kind
+
+
+def vbn(lemma: str) -> str:
+    """The past participle of a verb lemma ("spin" -> "spun", "have" -> "had")."""
+    from lemminflect import getInflection
+
+    forms = getInflection(lemma, tag="VBN")
+    if forms:
+        return forms[0]
+    if lemma in IRREGULAR_VBN:
+        return IRREGULAR_VBN[lemma]
+    if lemma.endswith("e"):
+        return lemma + "d"
+    if lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ied"
+    return lemma + "ed"
+
+
+def _text(tokens: list[Token]) -> str:
+    """The tokens' text in order; where a dropped token stood between two kept ones, a space
+    keeps their words apart ("failed to" + "not" never becomes "tonot")."""
+    ordered = sorted(tokens, key=lambda t: t.i)
+    parts: list[str] = []
+    for a, b in zip(ordered, ordered[1:] + [None]):
+        parts.append(a.text_with_ws)
+        if b is not None and b.i != a.i + 1 and not a.whitespace_ and not b.is_punct:
+            parts.append(" ")
+    return "".join(parts).strip()
+
+
+def _be(subject: Token | None) -> str:
+    """"were" for a plural subject ("Lots of pods were ..."), else "was"."""
+    if subject is not None and (subject.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in subject.children)
+                                or subject.lower_ in ("they", "them", "these", "those")):
+        return "were"
+    return "was"
+
+
+def _phrase(token: Token) -> str:
+    return _text(list(token.subtree))
+
+
+def _object_and_tail(obj: Token) -> tuple[str, str]:
+    """An object without the phrases that tell where or instead of what ("the refund script" and
+    "against prod instead of staging"), so the rewrite reads "The refund script was run against
+    prod instead of staging"."""
+    tails = [c for c in obj.rights if c.dep_ in ("prep", "cc") and c.lower_ not in ("of", "for", "with") or
+             c.dep_ == "cc" and c.lower_ == "of"]
+    moved = {t.i for c in tails for t in c.subtree}
+    core = [t for t in obj.subtree if t.i not in moved]
+    return _text(core), " ".join(_phrase(c) for c in tails)
+
+
+def _rest(verb: Token, exclude: set[int]) -> str:
+    parts = []
+    for child in verb.rights:
+        if child.dep_ in ("punct", "cc", "conj", "prt", "neg", "aux", "auxpass") or child.i in exclude:
+            continue
+        parts.append(_phrase(child))
+    return " ".join(p for p in parts if p)
+
+
+def blameless_rewrite(verb: Token, agent: Token, passive: bool) -> str:
+    """A concrete rewrite of the sentence with the system, not the person, as the subject."""
+    lemma = verb_lemma(verb)
+    sent = verb.sent
+    if passive:
+        agent_prep = agent.head
+        drop = {t.i for t in agent_prep.subtree}
+        words = [t for t in sent if t.i not in drop and not t.is_space]
+        base = _text(words).rstrip(" .!")
+        return f"{base[:1].upper()}{base[1:]}. What made that possible, and what would have caught it?"
+    if lemma in COMPLEMENT_VERBS:
+        comp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+        if comp is not None:
+            obj = next((c for c in comp.children if c.dep_ in ("dobj", "nsubjpass")), None)
+            what = _phrase(obj) if obj is not None else "The step"
+            rest = _rest(comp, {obj.i} if obj is not None else set())
+            negated = any(c.dep_ == "neg" for c in comp.children)  # "forgot to not restart": it was restarted
+            text = f"{what[:1].upper()}{what[1:]} {_be(obj)}{'' if negated else ' not'} {vbn(comp.lemma_.lower())}{(' ' + rest) if rest else ''}"
+            return f"{text.rstrip(' .')}: the process relied on someone remembering it, and nothing checked or automated it."
+    obj = next((c for c in verb.children if c.dep_ in ("dobj",)), None)
+    if lemma == "let":
+        return _lapse_rewrite(verb, obj)
+    if obj is not None and any(c.dep_ == "neg" for c in verb.children):
+        what, tail = _object_and_tail(obj)
+        rest = " ".join(p for p in (tail, _rest(verb, {obj.i})) if p)
+        particle = next((f" {c.text}" for c in verb.children if c.dep_ == "prt"), "")
+        text = f"{what[:1].upper()}{what[1:]} {_be(obj)} not {vbn(lemma)}{particle}{(' ' + rest) if rest else ''}"
+        return f"{text.rstrip(' .,')}: nothing in the process required it or checked that it was done."
+    if obj is not None:
+        what, tail = _object_and_tail(obj)
+        rest = " ".join(p for p in (tail, _rest(verb, {obj.i})) if p)
+        particle = next((c.text for c in verb.children if c.dep_ == "prt"), "")
+        verb_text = vbn(lemma) + (f" {particle}" if particle else "")
+        if lemma in ("ignore", "miss", "overlook", "disregard"):
+            return f"{what[:1].upper()}{what[1:]} went unanswered{(' ' + rest) if rest else ''}. What made it easy to miss (noise, routing, fatigue)?".replace("  ", " ")
+        text = f"{what[:1].upper()}{what[1:]} {_be(obj)} {verb_text}{(' ' + rest) if rest else ''}"
+        return f"{text.rstrip(' .')}, and nothing in the process stopped it. Which check was missing?"
+    return QUESTION
+
+
+def _lapse_rewrite(verb: Token, obj: Token | None) -> str:
+    """"let the certificate expire" -> "The certificate was allowed to expire"; the tagger may
+    read "the registration lapse" as one noun phrase."""
+    comp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
+    if comp is not None:
+        subj = next((c for c in comp.children if c.dep_ == "nsubj"), None)
+        what = _phrase(subj) if subj is not None else "It"
+        rest = _rest(comp, set())
+        happened = comp.lemma_.lower()
+    elif obj is not None:
+        what = _text([t for t in obj.subtree if t.i != obj.i])
+        rest, happened = _rest(verb, {obj.i}), obj.lower_
+    else:
+        return QUESTION
+    text = f"{what[:1].upper()}{what[1:]} was allowed to {happened}{(' ' + rest) if rest else ''}"
+    return f"{text.rstrip(' .,')}: nothing warned in time or renewed it on its own. What would have caught it?"
+
+
+QUESTION = "Ask the question behind it instead of naming who acted: what made this easy to do (or to miss), and what would have caught it?"
+
+
+def rewrite_sentence(sent: Span, lexicon: Lexicon) -> str:
+    """A blameless rewrite of any sentence the classifier flags (no failure verb needed)."""
+    for tok in sent:
+        kind = agent_kind(tok, lexicon)
+        if kind is None:
+            continue
+        verb = tok.head
+        if tok.dep_ == "pobj" and verb.dep_ == "agent":
+            return blameless_rewrite(verb.head, tok, True)
+        if tok.dep_ == "nsubj" and verb.pos_ in ("VERB", "AUX") and any(
+            c.dep_ in ("dobj", "xcomp") for c in verb.children
+        ):
+            return blameless_rewrite(verb, tok, False)
+    return QUESTION
