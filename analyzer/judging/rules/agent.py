@@ -193,6 +193,13 @@ def _outsider(agent: Token) -> bool:
     return any(t.lower_ in OUTSIDERS for t in agent.children if t.dep_ in ("amod", "compound", "nmod"))
 
 
+def _own_clause(verb: Token) -> bool:
+    """A conjoined verb with a subject or passive of its own that the parser hung elsewhere
+    ("runs puppet on the host, which is still broken"): it does not share the first verb's agent."""
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or any(
+        t.tag_ in ("WDT", "WP") for t in verb.doc[verb.head.i + 1:verb.i])
+
+
 def _destroys_valuable(verb: Token) -> bool:
     for child in verb.children:
         if child.dep_ in ("dobj", "nsubjpass"):
@@ -235,7 +242,7 @@ def _agents(verb: Token) -> list[tuple[Token, bool]]:
     # ... or as the subject itself
     out = [(doc[a.i + 2], p) if a.lower_ == "on" and [t.lower_ for t in doc[a.i + 1:a.i + 3]] == ["-", "call"] else (a, p)
            for a, p in out]
-    if not out and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+    if not out and verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and not _own_clause(verb):
         out = [(a, p) for a, p in _agents(verb.head) if not p]
     if not out and verb.dep_ == "xcomp" and verb.head.lemma_.lower() in ("try", "manage", "decide", "choose", "attempt"):
         out = _agents(verb.head)
