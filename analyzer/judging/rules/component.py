@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from analyzer.nlp.lexicon import default_lexicon
 from analyzer.judging.rules import SENTENCE_KINDS, Rule, default_rules
@@ -78,6 +78,7 @@ class RuleRunner:
         self.needs_person: set[str] = set()
         self.at_start: set[str] = set()
         self.keep_in: dict[str, frozenset[str]] = {}
+        self.asked: set[str] = set()
         for rule in self.phrase_rules:
             for i, pat in enumerate(rule.options.get("patterns", [])):
                 text = pat["pattern"] if isinstance(pat, dict) else pat
@@ -89,6 +90,8 @@ class RuleRunner:
                     self.needs_person.add(key)
                 if isinstance(pat, dict) and pat.get("at_start"):
                     self.at_start.add(key)
+                if isinstance(pat, dict) and pat.get("asked"):
+                    self.asked.add(key)
                 if isinstance(pat, dict) and pat.get("keep_in"):
                     self.keep_in[key] = frozenset(pat["keep_in"])
             for i, text in enumerate(rule.options.get("except", [])):
@@ -118,6 +121,8 @@ class RuleRunner:
             if key in self.needs_person and not _person_subject(span, lexicon):
                 continue
             if key in self.at_start and not _opens_sentence(doc[sent.start:s]):
+                continue
+            if key in self.asked and not _asked_of_people(span, sent, lexicon):
                 continue
             if not self._accept(rule, doc, span, sent, lexicon, self.keep_in.get(key, frozenset()),
                                 names_allowed=key in self.needs_person):
@@ -172,6 +177,10 @@ class RuleRunner:
 
             if not any(agent_kind(t, lexicon) for t in sent) and not _we_promise(sent) and not _imperative(sent, span):
                 return False
+            subject = _clause_subject(span)
+            if subject is not None and subject.pos_ in ("NOUN", "PROPN") and not agent_kind(subject, lexicon) \
+                    and subject.lower_ not in _PEOPLE:
+                return False  # a component asked to try harder is a design note: "The parser should pay more attention to ..."
         filters = set(rule.options.get("context_filter", ["NEGATED", "REJECTED", "HYPOTHETICAL"]))
         filters -= keep_in
         if categories_for(doc, span.start, span.end) & filters:
@@ -222,6 +231,44 @@ def _imperative(sent: Span, span: Span) -> bool:
     return (_opens_sentence(sent.doc[sent.start:span.start]) and span[0].lower_ in ("be", "stay", "remain", "pay", "take")
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.head.children)
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children))
+
+
+_PEOPLE = _WE | {"everybody", "staff", "folks", "you", "anyone", "nobody", "someone"}
+_HABIT = re.compile(r"\b(next time|from now on|going forward|moving forward|in (the )?future|always|every time|"
+                    r"each time|before (every|each|any)|every (single )?\w+|personally)\b", re.I)
+_OBLIGE = {"must", "should", "need", "needs", "ought", "have", "has", "shall", "required", "expected", "remember", "sure"}
+
+
+def _asked_of_people(span: Span, sent: Span, lexicon) -> bool:  # noqa: ANN001
+    """People asked, or promising, to do it as a habit: a habit marker ("next time", "from now on",
+    "every", "always") in the sentence, or an obligation ("must", "should", "need to") on a person,
+    role or team as the subject ("Engineers must double-check configs"). Narration ("worked with Sam
+    to double-check the issue"), thanks and a one-off task ("double check the plugin if the scanner
+    fails") are none."""
+    from analyzer.nlp.lexicon import agent_kind
+
+    if _HABIT.search(sent.text):
+        return True
+    before = [t for t in sent.doc[max(sent.start, span.start - 6):span.start]]
+    if not any(t.lower_ in _OBLIGE for t in before):
+        return False
+    subject = _clause_subject(span)
+    return subject is not None and subject.lower_ not in _WE and (
+        bool(agent_kind(subject, lexicon)) or subject.lower_ in _PEOPLE)
+
+
+def _clause_subject(span: Span) -> Token | None:
+    """The subject of the clause the match sits in, found up the head chain (a few levels, so that
+    "Sam needs to be more careful" finds Sam)."""
+    tok = span.root
+    for _ in range(4):
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i < span.start:
+                return child
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return None
 
 
 def _we_promise(sent: Span) -> bool:
