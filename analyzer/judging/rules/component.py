@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from analyzer.nlp.lexicon import default_lexicon
 from analyzer.judging.rules import SENTENCE_KINDS, Rule, default_rules
-from analyzer.judging.classifiers.features import is_debris
+from analyzer.judging.classifiers.features import debris_kind
 from analyzer.judging.rules.agent import find_agent_hits
 from analyzer.judging.rules.patterns import compile_pattern
 from analyzer.nlp.sections import innermost_section
@@ -44,8 +44,9 @@ class RuleHit:
     rewrite: str = ""
     suggestion: str = ""  # a pattern-specific suggestion, when the rule has one
     agent_kind: str = ""
-    debris: str = ""  # "machine": in machine text (a log line, table debris, tracker activity); "title": in a
-    # heading or a numbered contents entry, which names a topic rather than stating a cause
+    debris: str = ""  # "log": a line a program wrote or tracker activity (no blame hit is kept there);
+    # "machine": mostly numbers, paths or punctuation (table debris); "title": in a heading or a
+    # numbered contents entry, which names a topic rather than stating a cause
 
     def explanation(self) -> str:
         """Why the hit was made, in a reviewer's words."""
@@ -127,13 +128,16 @@ class RuleRunner:
             if not self._accept(rule, doc, span, sent, lexicon, self.keep_in.get(key, frozenset()),
                                 names_allowed=key in self.needs_person):
                 continue
+            debris = _not_a_sentence(doc, sent, span)
+            if debris == "log" and rule.family == "blame":
+                continue  # a line a program wrote, or tracker activity, blames no one whatever its words
             seen.add((code, sent.start))
             if rule.options.get("sentence"):
                 target = _trim(sent)
             else:
                 target = span
             hits.append(RuleHit(code, target.start_char, target.end_char, span.text, "", self.pattern_suggestion.get(key, ""),
-                                debris=_not_a_sentence(doc, sent, span)))
+                                debris=debris))
         if self.agent_rules:
             for hit in find_agent_hits(doc, lexicon):
                 cats = categories_for(doc, hit.span.start, hit.span.end) & {"REJECTED", "HYPOTHETICAL"}
@@ -143,9 +147,12 @@ class RuleRunner:
                     if hit.kind in rule.options.get("targets", []) and rule.in_scope(section_at(doc, hit.span.start_char)):
                         if (rule.code, hit.span.start) in seen:
                             continue
+                        debris = _not_a_sentence(doc, hit.span.sent, hit.span)
+                        if debris == "log" and rule.family == "blame":
+                            continue
                         seen.add((rule.code, hit.span.start))
                         hits.append(RuleHit(rule.code, hit.span.start_char, hit.span.end_char, hit.cue, hit.rewrite, "",
-                                            hit.kind, debris=_not_a_sentence(doc, hit.span.sent, hit.span)))
+                                            hit.kind, debris=debris))
         doc._.rule_hits = hits
         doc.spans["pmlint"] = [doc.char_span(h.start, h.end, label=h.code, alignment_mode="expand") for h in hits]
         return doc
@@ -192,11 +199,13 @@ _SECTION_NUMBER = re.compile(r"\s*(?:[-*•]\s*)?\d+(?:\.\d+)+\.?\s+\S")  # "3.5
 
 
 def _not_a_sentence(doc: Doc, sent: Span, span: Span) -> str:
-    """Why a sentence is not one a person wrote as a statement: "machine" text, or a "title" (a
+    """Why a sentence is not one a person wrote as a statement: a "log" line or "machine" text
+    (`features.debris_kind`), or a "title" (a
     heading, or a numbered contents entry such as "3.5 Human error", with no verb: it names the
     topic of a section, it does not say what caused the incident)."""
-    if is_debris(sent):
-        return "machine"
+    kind = debris_kind(sent)
+    if kind:
+        return kind
     if any(t.pos_ in ("VERB", "AUX") for t in sent) or sum(t.is_alpha for t in sent) > 8:
         return ""
     line_start = doc.text.rfind("\n", 0, sent.start_char) + 1
