@@ -45,14 +45,14 @@ class RuleHit:
     suggestion: str = ""  # a pattern-specific suggestion, when the rule has one
     agent_kind: str = ""
     debris: str = ""  # "log": a line a program wrote or tracker activity (no blame hit is kept there);
-    # "machine": mostly numbers, paths or punctuation (table debris); "title": in a heading or a
-    # numbered contents entry, which names a topic rather than stating a cause
+    # "machine": mostly numbers, paths or punctuation (table debris); "title" (a heading) and
+    # "contents" (a numbered contents entry) name a topic rather than state a cause
 
     def explanation(self) -> str:
         """Why the hit was made, in a reviewer's words."""
         cue = " ".join(self.cue.split())
         cue = cue if len(cue) <= 60 else cue[:59] + "…"
-        if self.debris == "title":
+        if self.debris in ("title", "contents"):
             return (f"matched \"{cue}\" in a heading, which names a topic, so it is only a suggestion: "
                     "check that the section below describes the conditions rather than a person")
         if self.debris:
@@ -185,8 +185,7 @@ class RuleRunner:
             if not any(agent_kind(t, lexicon) for t in sent) and not _we_promise(sent) and not _imperative(sent, span):
                 return False
             subject = _clause_subject(span)
-            if subject is not None and subject.pos_ in ("NOUN", "PROPN") and not agent_kind(subject, lexicon) \
-                    and subject.lower_ not in _PEOPLE:
+            if subject is not None and subject.pos_ in ("NOUN", "PROPN") and not _is_people(subject, lexicon):
                 return False  # a component asked to try harder is a design note: "The parser should pay more attention to ..."
         filters = set(rule.options.get("context_filter", ["NEGATED", "REJECTED", "HYPOTHETICAL"]))
         filters -= keep_in
@@ -195,22 +194,27 @@ class RuleRunner:
         return True
 
 
-_SECTION_NUMBER = re.compile(r"\s*(?:[-*•]\s*)?\d+(?:\.\d+)+\.?\s+\S")  # "3.5 ", "2.1.4. "
+_SECTION_NUMBER = re.compile(r"\s*(?:[-*•]\s*)?\d+(?:\.\d+)*\.?\s+\S")  # "3.5 ", "2.1.4. ", "2 "
 
 
 def _not_a_sentence(doc: Doc, sent: Span, span: Span) -> str:
     """Why a sentence is not one a person wrote as a statement: a "log" line or "machine" text
-    (`features.debris_kind`), or a "title" (a
-    heading, or a numbered contents entry such as "3.5 Human error", with no verb: it names the
-    topic of a section, it does not say what caused the incident)."""
+    (`features.debris_kind`), or a "title": a heading, or a numbered contents entry such as "3.5
+    Human error", with no verb (it names the topic of a section, it does not say what caused the
+    incident). A title is read on the match's own line, as the parser may run it into the next
+    sentence."""
     kind = debris_kind(sent)
     if kind:
         return kind
-    if any(t.pos_ in ("VERB", "AUX") for t in sent) or sum(t.is_alpha for t in sent) > 8:
+    line_start = doc.text.rfind("\n", 0, span.start_char) + 1
+    line_end = doc.text.find("\n", span.end_char)
+    line = doc.char_span(line_start, len(doc.text) if line_end < 0 else line_end, alignment_mode="expand")
+    if line is None or any(t.pos_ in ("VERB", "AUX") for t in line) or sum(t.is_alpha for t in line) > 8:
         return ""
-    line_start = doc.text.rfind("\n", 0, sent.start_char) + 1
-    if _SECTION_NUMBER.match(doc.text[line_start:sent.start_char] + sent.text):
-        return "title"
+    before = doc.text[doc.text.rfind("\n", 0, max(line_start - 1, 0)) + 1:max(line_start - 1, 0)]
+    if _SECTION_NUMBER.match(line.text) and (sent.start_char >= line_start or not before.strip()
+                                             or _SECTION_NUMBER.match(before)):
+        return "contents"  # a numbered entry on its own line, or in a list of them (not a wrapped "2 hours ...")
     here = span.start_char + doc._.pm_offset
     section = innermost_section(doc._.sections or (), here)
     if section is not None and section.title_start <= here and span.end_char + doc._.pm_offset <= section.title_end:
@@ -242,10 +246,12 @@ def _imperative(sent: Span, span: Span) -> bool:
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children))
 
 
-_PEOPLE = _WE | {"everybody", "staff", "folks", "you", "anyone", "nobody", "someone"}
+_PEOPLE = _WE | {"everybody", "staff", "folks", "you", "anyone", "nobody", "someone", "personnel", "employees", "members",
+                 "colleagues", "crew", "workers", "humans", "individuals", "contractors"}
 _HABIT = re.compile(r"\b(next time|from now on|going forward|moving forward|in (the )?future|always|every time|"
                     r"each time|before (every|each|any)|every (single )?\w+|personally)\b", re.I)
-_OBLIGE = {"must", "should", "need", "needs", "ought", "have", "has", "shall", "required", "expected", "remember", "sure"}
+_OBLIGE = {"must", "should", "need", "needs", "ought", "have", "has", "shall", "will", "'ll", "required", "expected",
+           "remember", "sure"}
 
 
 def _asked_of_people(span: Span, sent: Span, lexicon) -> bool:  # noqa: ANN001
@@ -262,8 +268,14 @@ def _asked_of_people(span: Span, sent: Span, lexicon) -> bool:  # noqa: ANN001
     if not any(t.lower_ in _OBLIGE for t in before):
         return False
     subject = _clause_subject(span)
-    return subject is not None and subject.lower_ not in _WE and (
-        bool(agent_kind(subject, lexicon)) or subject.lower_ in _PEOPLE)
+    return subject is not None and subject.lower_ not in _WE and _is_people(subject, lexicon)
+
+
+def _is_people(subject: Token, lexicon) -> bool:  # noqa: ANN001
+    """A person, role or team, or people words, in the subject phrase ("the members of the ML team")."""
+    from analyzer.nlp.lexicon import agent_kind
+
+    return any(agent_kind(t, lexicon) or t.lower_ in _PEOPLE for t in subject.subtree)
 
 
 def _clause_subject(span: Span) -> Token | None:
