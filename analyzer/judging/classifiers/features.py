@@ -175,18 +175,19 @@ def is_log_line(sent: Span) -> bool:
 
 
 def debris_kind(sent: Span) -> str:
-    """"log" for a line a program wrote or tracker activity (`is_log_line`, tracker chrome),
+    """"log" for a line a program wrote, tracker activity or comment chrome (`is_log_line`),
     "machine" for text that is mostly numbers, paths or punctuation (log lines, table debris, but
     also a terse timeline entry full of host names), "" for a person's sentence."""
     tokens = [t for t in sent if not t.is_space]
     if not tokens:
         return "machine"
-    if _TRACKER_CHROME.search(sent.text) or is_log_line(sent):
+    if is_log_line(sent):
         return "log"
     if len(tokens) > 1 and tokens[-1].is_punct:
         tokens = tokens[:-1]  # a sentence's full stop is not debris ("Ahmed's fault.")
     words = sum(1 for t in tokens if t.is_alpha or t.lower_ in ("'s", "’s", "n't", "n’t"))
-    return "machine" if words < 0.6 * len(tokens) else ""
+    # the looser tracker pattern also reads "whoever created the label ..." as chrome: only "machine"
+    return "machine" if words < 0.6 * len(tokens) or _TRACKER_CHROME.search(sent.text) else ""
 
 
 def is_debris(sent: Span) -> bool:

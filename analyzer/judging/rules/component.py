@@ -184,8 +184,7 @@ class RuleRunner:
 
             if not any(agent_kind(t, lexicon) for t in sent) and not _we_promise(sent) and not _imperative(sent, span):
                 return False
-            subject = _clause_subject(span)
-            if subject is not None and subject.pos_ in ("NOUN", "PROPN") and not _is_people(subject, lexicon):
+            if _component_asked(span, lexicon):
                 return False  # a component asked to try harder is a design note: "The parser should pay more attention to ..."
         filters = set(rule.options.get("context_filter", ["NEGATED", "REJECTED", "HYPOTHETICAL"]))
         filters -= keep_in
@@ -252,6 +251,7 @@ _HABIT = re.compile(r"\b(next time|from now on|going forward|moving forward|in (
                     r"each time|before (every|each|any)|every (single )?\w+|personally)\b", re.I)
 _OBLIGE = {"must", "should", "need", "needs", "ought", "have", "has", "shall", "will", "'ll", "required", "expected",
            "remember", "sure"}
+_ASK = {"ask", "tell", "instruct", "instruction", "remind", "require", "expect", "reinforce", "urge", "encourage"}
 
 
 def _asked_of_people(span: Span, sent: Span, lexicon) -> bool:  # noqa: ANN001
@@ -264,11 +264,25 @@ def _asked_of_people(span: Span, sent: Span, lexicon) -> bool:  # noqa: ANN001
 
     if _HABIT.search(sent.text):
         return True
-    before = [t for t in sent.doc[max(sent.start, span.start - 6):span.start]]
-    if not any(t.lower_ in _OBLIGE for t in before):
+    prefix = sent.doc[sent.start:span.start]
+    if any(t.lemma_.lower() in _ASK for t in prefix):  # "Ask the engineer who ... to double-check", "instructions to all staff"
+        return any(t.lower_ not in _WE and (agent_kind(t, lexicon) or t.lower_ in _PEOPLE) for t in prefix)
+    if not any(t.lower_ in _OBLIGE for t in sent.doc[max(sent.start, span.start - 6):span.start]):
         return False
     subject = _clause_subject(span)
     return subject is not None and subject.lower_ not in _WE and _is_people(subject, lexicon)
+
+
+def _component_asked(span: Span, lexicon) -> bool:  # noqa: ANN001
+    """A thing, not a person, as the subject of a modal try-harder phrase: "The parser should pay
+    more attention to empty lists", "WidgetLib must double-check its inputs"."""
+    subject = _clause_subject(span)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN") or _is_people(subject, lexicon):
+        return False
+    doc, i = subject.doc, subject.right_edge.i + 1
+    if i >= len(doc):
+        return False
+    return doc[i].tag_ == "MD" or (doc[i].lemma_ in ("need", "have") and i + 1 < len(doc) and doc[i + 1].lower_ == "to")
 
 
 def _is_people(subject: Token, lexicon) -> bool:  # noqa: ANN001
