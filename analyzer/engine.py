@@ -17,6 +17,7 @@ from analyzer.judging.actions import find_action_items
 from analyzer.judging.profile import front_matter_profile, is_ai_incident, is_near_miss
 from analyzer.judging.whatnotwhy import place as place_what_not_why
 from analyzer.judging.checks import DOCUMENT_CHECKS, Context, Hit
+from analyzer.judging.duplicates import drop_title_duplicates, one_per_sentence
 from analyzer.judging.evidence import INFERABLE, found_sections, infer_sections
 from analyzer.judging.followup import FOLLOWUP_CHECKS
 from analyzer.judging.rules.component import RuleHit
@@ -241,7 +242,7 @@ class Analyzer:
             if h.code in enabled_codes:
                 hits.append(
                     Hit(h.code, h.start, h.end, {"cue": _short(h.cue), "rewrite": h.rewrite}, h.suggestion or None,
-                        explanation=h.explanation(), at_most=Severity.SUGGESTION if h.debris else None)
+                        explanation=h.explanation(), at_most=Severity.SUGGESTION if h.debris else None, debris=h.debris)
                 )
         for rule in self.enabled:
             check = DOCUMENT_CHECKS.get(rule.kind) or FOLLOWUP_CHECKS.get(rule.kind)
@@ -249,6 +250,7 @@ class Analyzer:
                 hits.extend(check(rule, ctx))
         for clf in self.classifiers:
             hits = clf.combine(hits, [(c.offset, c.classifier_scores) for c in p.chunks], ctx, self.config)
+        hits = drop_title_duplicates(hits, {r.code for r in self.rules if r.family == "blame"})
         return place_what_not_why([h for h in hits if h.code in enabled_codes], ctx, enabled_codes)
 
     def _findings(self, hits: list[Hit], ctx: Context, index: LineIndex) -> list[Finding]:
@@ -257,7 +259,8 @@ class Analyzer:
         by_code = {r.code: r for r in self.rules}
         findings = [self._finding(by_code[h.code], h, ctx, index) for h in hits if h.code in by_code]
         directives, errors = parse_directives(ctx.document, self.rules)
-        findings = apply_directives(findings, directives, self.rules)
+        findings = one_per_sentence(apply_directives(findings, directives, self.rules), sorted(ctx.sentences),
+                                    order=[r.name for r in self.rules])
         meta_rule = by_code.get("PM000")
         if meta_rule is not None and meta_rule.code in enabled_codes:
             for err in errors:

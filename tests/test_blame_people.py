@@ -196,12 +196,15 @@ def test_no_suggestion_renames_anyone_or_shows_model_internals(analyzer):
         assert "the words" not in f.explanation and "root=" not in f.explanation and "rule=" not in f.explanation
 
 
-def test_a_blame_word_in_machine_text_is_only_a_suggestion(analyzer):
-    """A deploy-log line or tracker activity is not a sentence anyone wrote about a person."""
+def test_a_blame_word_in_a_log_line_is_no_finding(analyzer):
+    """A deploy-log line or tracker activity is not a sentence anyone wrote about a person (it
+    was only a suggestion before: every one the corpus review read was wrong)."""
     log = "19:27 deploy@host-3: Synchronized php-1.29.0/extensions/Foo.php: Stupid errors (duration: 00m 46s)"
-    findings = [f for f in blame(analyzer, log) if f.rule == "blame.judgement"]
-    assert findings and str(findings[0].severity) == "suggestion"
-    assert "machine text" in findings[0].explanation
+    assert not blame(analyzer, log)
+    # a terse entry full of interface names is mostly not words, but a person wrote it: a suggestion
+    terse = "[04:20] Tom carelessly drops ae3, ge-1/0/2, ge-1/0/7, xe-2/1/1"
+    findings = [f for f in blame(analyzer, terse) if f.rule == "blame.judgement"]
+    assert findings and str(findings[0].severity) == "suggestion" and "machine text" in findings[0].explanation
     prose = [f for f in blame(analyzer, "The change was careless and untested.") if f.rule == "blame.judgement"]
     assert prose and str(prose[0].severity) == "error"
 

@@ -42,3 +42,16 @@ def test_rule_example(rules_analyzer, rule, kind, text):
         assert 0 <= finding.start <= finding.end <= len(text)
     else:
         assert not found, f"{rule.code} should not flag: {text!r}"
+
+
+def test_blame_patterns_do_not_end_in_an_optional_token():
+    """`double ?- ?check|check` makes the whole alternation optional, so it matched "double" alone
+    ("a double write"): a pattern whose last token is optional matches its shorter prefix."""
+    for rule in RULES:
+        if rule.family != "blame":
+            continue
+        for pat in list(rule.options.get("patterns", [])) + list(rule.options.get("except", [])):
+            text = pat["pattern"] if isinstance(pat, dict) else pat
+            last = text.split()[-1]
+            # a bare "?" is the question mark itself (patterns.py: optional only with a word after it)
+            assert not (last.startswith("?") and len(last) > 1), f"{rule.code}: {text!r} ends in an optional token"

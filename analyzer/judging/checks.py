@@ -32,6 +32,7 @@ class Hit:
     source: str = "rule"
     explanation: str = ""
     at_most: Severity | None = None  # caps the rule's severity (a rule hit the classifier vetoes)
+    debris: str = ""  # a sentence rule's hit in a heading ("title") or in "machine" text (RuleHit.debris)
 
 
 @dataclass

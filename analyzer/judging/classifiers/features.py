@@ -134,18 +134,66 @@ _TRACKER_CHROME = re.compile(
 
 
 _CHAT_STAMP = re.compile(r"\s*\[\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp][Mm])?\]")
+# issue-tracker activity ("X added a subtask: T123 ...", "closed subtask ... as Resolved", "edited
+# projects: added A, B, C") and comment-thread chrome ("@handle · 1 month ago", "Please register or
+# sign in to reply")
+_TRACKER_ACTIVITY = re.compile(
+    r"\b(?:added|removed|closed|created|reopened|merged|edited)\s+(?:an?\s+)?(?:sub-?tasks?|parent tasks?)\s*:?[\s*_]*"
+    r"(?:[A-Z]{1,5}-?)?#?\d{2,}"
+    r"|\b(?:added|removed)\s+subscribers?\s+(?:@\w|[A-Z])"
+    r"|\b(?:added|removed|edited)\s+projects?\s*:|\bproject tags?\s*:"
+    r"|·\s*(?:\d+|an?)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b"
+    r"|\bplease register or sign in\b",
+    re.I,
+)
+# a line a program wrote, found on the line's source text (markup and <nick> are blanked in the
+# text the parser reads): a syslog line ("Jun  7 05:11:22 host kernel: ..."), an IRC log line
+# ("21:57 <nick> ...", "[16:29:03] <bot> ..."), a deploy or log bot's line ("19:27 user@host:
+# Synchronized ... (duration: 00m 46s)", "16:07 logmsgbot: ..."). A transcript of people talking
+# ("[00:02:11] Sam: ...") is a person's sentence and stays.
+_LOG_LINE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s+[\w.-]+\s+[\w./\[\]-]+:"
+    r"|(?<![\w:])\[?\d{1,2}:\d{2}(?::\d{2})?\]?[\s*]*<[@+]?[A-Za-z_`|^{}\[\]][\w.`|^{}\[\]-]{0,31}>"
+    r"|(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?[\s*]+(?:[\w.-]+@[\w.-]+|[\w-]*bots?)\s*:"
+    r"|\(duration:\s*\d+m\s*\d+s\)",
+)
+
+
+def _source_line(sent: Span) -> str:
+    """The source text from the start of the sentence's line to the end of the sentence."""
+    doc = sent.doc
+    document = doc._.pm_document if Doc.has_extension("pm_document") else None
+    text, offset = (document.text, doc._.pm_offset) if document is not None else (doc.text, 0)
+    start, end = sent.start_char + offset, sent.end_char + offset
+    return text[text.rfind("\n", 0, start) + 1:end]
+
+
+def is_log_line(sent: Span) -> bool:
+    """A line a program wrote (a log, a chat log, a deploy bot), or issue-tracker activity and
+    comment-thread chrome: text no person wrote as a statement about the incident."""
+    return bool(_TRACKER_ACTIVITY.search(sent.text) or _LOG_LINE.search(_source_line(sent)))
+
+
+def debris_kind(sent: Span) -> str:
+    """"log" for a line a program wrote, tracker activity or comment chrome (`is_log_line`),
+    "machine" for text that is mostly numbers, paths or punctuation (log lines, table debris, but
+    also a terse timeline entry full of host names), "" for a person's sentence."""
+    tokens = [t for t in sent if not t.is_space]
+    if not tokens:
+        return "machine"
+    if is_log_line(sent):
+        return "log"
+    if len(tokens) > 1 and tokens[-1].is_punct:
+        tokens = tokens[:-1]  # a sentence's full stop is not debris ("Ahmed's fault.")
+    words = sum(1 for t in tokens if t.is_alpha or t.lower_ in ("'s", "’s", "n't", "n’t"))
+    # the looser tracker pattern also reads "whoever created the label ..." as chrome: only "machine"
+    return "machine" if words < 0.6 * len(tokens) or _TRACKER_CHROME.search(sent.text) else ""
 
 
 def is_debris(sent: Span) -> bool:
     """Machine text rather than a person's sentence: mostly numbers, paths or punctuation (log
-    lines, table debris) or issue-tracker activity."""
-    tokens = [t for t in sent if not t.is_space]
-    if not tokens:
-        return True
-    if len(tokens) > 1 and tokens[-1].is_punct:
-        tokens = tokens[:-1]  # a sentence's full stop is not debris ("Ahmed's fault.")
-    words = sum(1 for t in tokens if t.is_alpha or t.lower_ in ("'s", "’s", "n't", "n’t"))
-    return words < 0.6 * len(tokens) or bool(_TRACKER_CHROME.search(sent.text))
+    lines, table debris), issue-tracker activity, or a line a program wrote (`is_log_line`)."""
+    return bool(debris_kind(sent))
 
 
 def is_prose(sent: Span) -> bool:

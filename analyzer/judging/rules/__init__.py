@@ -51,8 +51,11 @@ SENTENCE_KINDS = {"phrase", "agent"}
 # [HYPOTHETICAL, NEGATED]` keeps the match in a sentence of that context (a past counterfactual
 # about people blames them; "nobody reads the runbook" is blame although it is negated); `object:
 # person` only when a verb of the match has a person, role or team as its object or passive subject
-# ("Retrain Ahmed on ...", "the owner is retrained", not "Retrain the model")
-PATTERN_KEYS = {"pattern", "suggestion", "subject", "at_start", "keep_in", "object"}
+# ("Retrain Ahmed on ...", "the owner is retrained", not "Retrain the model"); `asked: true` only
+# when people are asked or promise to do it as a habit ("engineers must double-check configs",
+# "Priya to double-check the thresholds next time"), not when it is narrated ("worked with Sam to
+# double-check the issue"), thanked for, or set as a one-off task on a system
+PATTERN_KEYS = {"pattern", "suggestion", "subject", "at_start", "keep_in", "object", "asked"}
 KEEP_IN = {"HYPOTHETICAL", "NEGATED"}
 _CODE = re.compile(r"^PM\d{3}$")
 _NAME = re.compile(r"^[a-z]+(\.[a-z0-9-]+)+$")
@@ -138,8 +141,9 @@ def _parse_rule(raw: dict[str, Any], source: str) -> Rule:
             raise RuleError(source, rid, "a pattern's 'subject' can only be 'person'")
         if isinstance(pat, dict) and pat.get("object", "person") != "person":
             raise RuleError(source, rid, "a pattern's 'object' can only be 'person'")
-        if isinstance(pat, dict) and not isinstance(pat.get("at_start", False), bool):
-            raise RuleError(source, rid, "a pattern's 'at_start' is true or false")
+        for flag in ("at_start", "asked"):
+            if isinstance(pat, dict) and not isinstance(pat.get(flag, False), bool):
+                raise RuleError(source, rid, f"a pattern's '{flag}' is true or false")
         if isinstance(pat, dict) and not (isinstance(pat.get("keep_in", []), list) and set(pat.get("keep_in", [])) <= KEEP_IN):
             raise RuleError(source, rid, f"a pattern's 'keep_in' is a list of {sorted(KEEP_IN)}")
     if not isinstance(options.get("except", []), list):

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from analyzer.nlp.lexicon import default_lexicon
 from analyzer.judging.rules import SENTENCE_KINDS, Rule, default_rules
-from analyzer.judging.classifiers.features import is_debris
+from analyzer.judging.classifiers.features import debris_kind
 from analyzer.judging.rules.agent import find_agent_hits
 from analyzer.judging.rules.patterns import compile_pattern
 from analyzer.nlp.sections import innermost_section
@@ -44,14 +44,15 @@ class RuleHit:
     rewrite: str = ""
     suggestion: str = ""  # a pattern-specific suggestion, when the rule has one
     agent_kind: str = ""
-    debris: str = ""  # "machine": in machine text (a log line, table debris, tracker activity); "title": in a
-    # heading or a numbered contents entry, which names a topic rather than stating a cause
+    debris: str = ""  # "log": a line a program wrote or tracker activity (no blame hit is kept there);
+    # "machine": mostly numbers, paths or punctuation (table debris); "title" (a heading) and
+    # "contents" (a numbered contents entry) name a topic rather than state a cause
 
     def explanation(self) -> str:
         """Why the hit was made, in a reviewer's words."""
         cue = " ".join(self.cue.split())
         cue = cue if len(cue) <= 60 else cue[:59] + "…"
-        if self.debris == "title":
+        if self.debris in ("title", "contents"):
             return (f"matched \"{cue}\" in a heading, which names a topic, so it is only a suggestion: "
                     "check that the section below describes the conditions rather than a person")
         if self.debris:
@@ -79,6 +80,7 @@ class RuleRunner:
         self.at_start: set[str] = set()
         self.needs_object: set[str] = set()
         self.keep_in: dict[str, frozenset[str]] = {}
+        self.asked: set[str] = set()
         for rule in self.phrase_rules:
             for i, pat in enumerate(rule.options.get("patterns", [])):
                 text = pat["pattern"] if isinstance(pat, dict) else pat
@@ -92,6 +94,8 @@ class RuleRunner:
                     self.needs_object.add(key)
                 if isinstance(pat, dict) and pat.get("at_start"):
                     self.at_start.add(key)
+                if isinstance(pat, dict) and pat.get("asked"):
+                    self.asked.add(key)
                 if isinstance(pat, dict) and pat.get("keep_in"):
                     self.keep_in[key] = frozenset(pat["keep_in"])
             for i, text in enumerate(rule.options.get("except", [])):
@@ -124,16 +128,21 @@ class RuleRunner:
                 continue
             if key in self.at_start and not _opens_sentence(doc[sent.start:s]):
                 continue
+            if key in self.asked and not _asked_of_people(span, sent, lexicon):
+                continue
             if not self._accept(rule, doc, span, sent, lexicon, self.keep_in.get(key, frozenset()),
                                 names_allowed=key in self.needs_person):
                 continue
+            debris = _not_a_sentence(doc, sent, span)
+            if debris == "log" and rule.family == "blame":
+                continue  # a line a program wrote, or tracker activity, blames no one whatever its words
             seen.add((code, sent.start))
             if rule.options.get("sentence"):
                 target = _trim(sent)
             else:
                 target = span
             hits.append(RuleHit(code, target.start_char, target.end_char, span.text, "", self.pattern_suggestion.get(key, ""),
-                                debris=_not_a_sentence(doc, sent, span)))
+                                debris=debris))
         if self.agent_rules:
             for hit in find_agent_hits(doc, lexicon):
                 cats = categories_for(doc, hit.span.start, hit.span.end) & {"REJECTED", "HYPOTHETICAL"}
@@ -143,9 +152,12 @@ class RuleRunner:
                     if hit.kind in rule.options.get("targets", []) and rule.in_scope(section_at(doc, hit.span.start_char)):
                         if (rule.code, hit.span.start) in seen:
                             continue
+                        debris = _not_a_sentence(doc, hit.span.sent, hit.span)
+                        if debris == "log" and rule.family == "blame":
+                            continue
                         seen.add((rule.code, hit.span.start))
                         hits.append(RuleHit(rule.code, hit.span.start_char, hit.span.end_char, hit.cue, hit.rewrite, "",
-                                            hit.kind, debris=_not_a_sentence(doc, hit.span.sent, hit.span)))
+                                            hit.kind, debris=debris))
         doc._.rule_hits = hits
         doc.spans["pmlint"] = [doc.char_span(h.start, h.end, label=h.code, alignment_mode="expand") for h in hits]
         return doc
@@ -177,6 +189,8 @@ class RuleRunner:
 
             if not any(agent_kind(t, lexicon) for t in sent) and not _we_promise(sent) and not _imperative(sent, span):
                 return False
+            if _component_asked(span, lexicon):
+                return False  # a component asked to try harder is a design note: "The parser should pay more attention to ..."
         filters = set(rule.options.get("context_filter", ["NEGATED", "REJECTED", "HYPOTHETICAL"]))
         filters -= keep_in
         if categories_for(doc, span.start, span.end) & filters:
@@ -184,20 +198,27 @@ class RuleRunner:
         return True
 
 
-_SECTION_NUMBER = re.compile(r"\s*(?:[-*•]\s*)?\d+(?:\.\d+)+\.?\s+\S")  # "3.5 ", "2.1.4. "
+_SECTION_NUMBER = re.compile(r"\s*(?:[-*•]\s*)?\d+(?:\.\d+)*\.?\s+\S")  # "3.5 ", "2.1.4. ", "2 "
 
 
 def _not_a_sentence(doc: Doc, sent: Span, span: Span) -> str:
-    """Why a sentence is not one a person wrote as a statement: "machine" text, or a "title" (a
-    heading, or a numbered contents entry such as "3.5 Human error", with no verb: it names the
-    topic of a section, it does not say what caused the incident)."""
-    if is_debris(sent):
-        return "machine"
-    if any(t.pos_ in ("VERB", "AUX") for t in sent) or sum(t.is_alpha for t in sent) > 8:
+    """Why a sentence is not one a person wrote as a statement: a "log" line or "machine" text
+    (`features.debris_kind`), or a "title": a heading, or a numbered contents entry such as "3.5
+    Human error", with no verb (it names the topic of a section, it does not say what caused the
+    incident). A title is read on the match's own line, as the parser may run it into the next
+    sentence."""
+    kind = debris_kind(sent)
+    if kind:
+        return kind
+    line_start = doc.text.rfind("\n", 0, span.start_char) + 1
+    line_end = doc.text.find("\n", span.end_char)
+    line = doc.char_span(line_start, len(doc.text) if line_end < 0 else line_end, alignment_mode="expand")
+    if line is None or any(t.pos_ in ("VERB", "AUX") for t in line) or sum(t.is_alpha for t in line) > 8:
         return ""
-    line_start = doc.text.rfind("\n", 0, sent.start_char) + 1
-    if _SECTION_NUMBER.match(doc.text[line_start:sent.start_char] + sent.text):
-        return "title"
+    before = doc.text[doc.text.rfind("\n", 0, max(line_start - 1, 0)) + 1:max(line_start - 1, 0)]
+    if _SECTION_NUMBER.match(line.text) and (sent.start_char >= line_start or not before.strip()
+                                             or _SECTION_NUMBER.match(before)):
+        return "contents"  # a numbered entry on its own line, or in a list of them (not a wrapped "2 hours ...")
     here = span.start_char + doc._.pm_offset
     section = innermost_section(doc._.sections or (), here)
     if section is not None and section.title_start <= here and span.end_char + doc._.pm_offset <= section.title_end:
@@ -231,6 +252,67 @@ def _imperative(sent: Span, span: Span) -> bool:
     return (_opens_sentence(sent.doc[sent.start:span.start]) and span[0].lower_ in ("be", "stay", "remain", "pay", "take")
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.head.children)
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children))
+
+
+_PEOPLE = _WE | {"everybody", "staff", "folks", "you", "anyone", "nobody", "someone", "personnel", "employees", "members",
+                 "colleagues", "crew", "workers", "humans", "individuals", "contractors"}
+_HABIT = re.compile(r"\b(next time|from now on|going forward|moving forward|in (the )?future|always|every time|"
+                    r"each time|before (every|each|any)|every (single )?\w+|personally)\b", re.I)
+_OBLIGE = {"must", "should", "need", "needs", "ought", "have", "has", "shall", "will", "'ll", "required", "expected",
+           "remember", "sure"}
+_ASK = {"ask", "tell", "instruct", "instruction", "remind", "require", "expect", "reinforce", "urge", "encourage"}
+
+
+def _asked_of_people(span: Span, sent: Span, lexicon) -> bool:  # noqa: ANN001
+    """People asked, or promising, to do it as a habit: a habit marker ("next time", "from now on",
+    "every", "always") in the sentence, or an obligation ("must", "should", "need to") on a person,
+    role or team as the subject ("Engineers must double-check configs"). Narration ("worked with Sam
+    to double-check the issue"), thanks and a one-off task ("double check the plugin if the scanner
+    fails") are none."""
+    from analyzer.nlp.lexicon import agent_kind
+
+    if _HABIT.search(sent.text):
+        return True
+    prefix = sent.doc[sent.start:span.start]
+    if any(t.lemma_.lower() in _ASK for t in prefix):  # "Ask the engineer who ... to double-check", "instructions to all staff"
+        return any(t.lower_ not in _WE and (agent_kind(t, lexicon) or t.lower_ in _PEOPLE) for t in prefix)
+    if not any(t.lower_ in _OBLIGE for t in sent.doc[max(sent.start, span.start - 6):span.start]):
+        return False
+    subject = _clause_subject(span)
+    return subject is not None and subject.lower_ not in _WE and _is_people(subject, lexicon)
+
+
+def _component_asked(span: Span, lexicon) -> bool:  # noqa: ANN001
+    """A thing, not a person, as the subject of a modal try-harder phrase: "The parser should pay
+    more attention to empty lists", "WidgetLib must double-check its inputs"."""
+    subject = _clause_subject(span)
+    if subject is None or subject.pos_ not in ("NOUN", "PROPN") or _is_people(subject, lexicon):
+        return False
+    doc, i = subject.doc, subject.right_edge.i + 1
+    if i >= len(doc):
+        return False
+    return doc[i].tag_ == "MD" or (doc[i].lemma_ in ("need", "have") and i + 1 < len(doc) and doc[i + 1].lower_ == "to")
+
+
+def _is_people(subject: Token, lexicon) -> bool:  # noqa: ANN001
+    """A person, role or team, or people words, in the subject phrase ("the members of the ML team")."""
+    from analyzer.nlp.lexicon import agent_kind
+
+    return any(agent_kind(t, lexicon) or t.lower_ in _PEOPLE for t in subject.subtree)
+
+
+def _clause_subject(span: Span) -> Token | None:
+    """The subject of the clause the match sits in, found up the head chain (a few levels, so that
+    "Sam needs to be more careful" finds Sam)."""
+    tok = span.root
+    for _ in range(4):
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i < span.start:
+                return child
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return None
 
 
 def _we_promise(sent: Span) -> bool:
