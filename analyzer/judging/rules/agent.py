@@ -184,6 +184,8 @@ def _only_possible(verb: Token) -> bool:
     """A risk, not an event: "someone might merge a broken config", "an operator could delete the
     bucket" (a design rationale). "could have" is a counterfactual, which other rules read."""
     aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if not aux and verb.dep_ == "conj":  # "might merge a broken config and forget to apply it"
+        aux = {c.lower_ for c in verb.head.children if c.dep_ in ("aux", "auxpass")}
     return bool(aux & {"might", "may", "could", "can"}) and "have" not in aux
 
 
