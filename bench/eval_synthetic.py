@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", action="store_true", help="list the blame sentences no finding covers")
     ap.add_argument("--false-alarms", action="store_true", help="list the blameless sentences flagged")
     ap.add_argument("--json", metavar="FILE")
+    ap.add_argument("--config", metavar="FILE", help="a .pmlint.yaml to measure instead of the defaults")
     args = ap.parse_args(argv)
     path = Path(args.set)
     if not path.is_file():
@@ -61,9 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
-    from analyzer import load_analyzer
+    from analyzer import load_analyzer, load_config
 
-    analyzer = load_analyzer()
+    analyzer = load_analyzer(load_config(args.config) if args.config else None)
     reports = analyzer.analyze_many((f"s{i}", r["text"]) for i, r in enumerate(rows))
     sev = [blame_severities(rep) for rep in reports]
     result = {
