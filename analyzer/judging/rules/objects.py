@@ -39,4 +39,4 @@ def noun_phrase(token: Token) -> list[Token]:
 
 
 # who is outside the organisation writing the review: a "third-party crew", a "construction crew"
-OUTSIDERS = frozenset("third party third-party external construction utility contractor contractors".split())
+OUTSIDERS = frozenset("third party third-party external construction utility".split())
