@@ -149,17 +149,21 @@ class ClassifierScorer:
                     rows[s.start] = sentence_row(s, hits, lexicon)
             chosen = [(s, rows[s.start]) for s in picked]
             probs = model.model.predict_proba([s.text for s, _ in chosen], [r for _, r in chosen])
+            blame_hit = task == "blame" and _any_in
             for (sent, row), p in zip(chosen, probs):
                 cues: tuple[str, ...] = ()
                 suggestion = ""
+                person = task != "blame" or human(sent)
+                failing = task != "blame" or states_a_failing(sent)
                 if p >= self.min_explain:
                     cues = tuple(model.model.explain(row))
-                    if task == "blame":
-                        suggestion = rewrite_sentence(sent, lexicon)
-                    else:
+                    if task != "blame":
                         suggestion = self._action_suggestion(doc, sent)
-                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion,
-                                          task != "blame" or human(sent), task != "blame" or states_a_failing(sent)))
+                    elif person and failing and not blame_hit(blame_hits, sent.start_char, sent.end_char):
+                        # a rewrite only where a classifier-only finding may stand (a rule hit
+                        # brings its own): writing one loads lemminflect's tables
+                        suggestion = rewrite_sentence(sent, lexicon)
+                scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion, person, failing))
         doc._.classifier_scores = scores
         return doc
 
