@@ -32,8 +32,15 @@ class Lexicon:
 
 
 @lru_cache(maxsize=1)
+def lexicon_data() -> dict:
+    """analyzer/data/lexicon.yaml, parsed once per process (the lexicon and the classifier's
+    failing-word gate both read it)."""
+    return safe_load(files("analyzer").joinpath("data/lexicon.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
-    data = safe_load(files("analyzer").joinpath("data/lexicon.yaml").read_text(encoding="utf-8"))
+    data = lexicon_data()
     return Lexicon(
         roles=frozenset(w.lower() for w in data["roles"]),
         role_phrases=tuple(p.lower() for p in data.get("role_phrases", [])),

@@ -13,15 +13,13 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from analyzer.nlp.lexicon import agent_kind, default_lexicon
+from analyzer.nlp.lexicon import agent_kind, default_lexicon, lexicon_data
 from analyzer.judging.rules.rewrite import rewrite_sentence
 from analyzer.judging.rules.component import FUTURE, section_at
-from analyzer.yamlio import safe_load
 
 MIN_WORDS = 3  # fragments ("afternoon:", "Five whys") are not sentences the models were trained on
 
@@ -35,7 +33,7 @@ HUMAN_WORDS = frozenset(
 
 @lru_cache(maxsize=1)
 def _failing_cues() -> tuple[frozenset[str], re.Pattern[str], frozenset[str]]:
-    data = safe_load(files("analyzer").joinpath("data/lexicon.yaml").read_text(encoding="utf-8"))
+    data = lexicon_data()
     words = frozenset(str(w).lower() for w in data.get("failing_words", []))
     phrases = [re.escape(str(p).lower()) for p in data.get("failing_phrases", [])]
     courtesy = frozenset(str(w).lower() for w in data.get("courtesy_words", []))
