@@ -20,6 +20,7 @@ from analyzer.judging.rules import SENTENCE_KINDS, Rule, default_rules
 from analyzer.judging.classifiers.features import debris_kind
 from analyzer.judging.rules.agent import find_agent_hits
 from analyzer.judging.rules.patterns import compile_pattern
+from analyzer.judging.rules.prefilter import AnchorIndex
 from analyzer.nlp.sections import innermost_section
 from analyzer.nlp.components.context import categories_for
 
@@ -73,7 +74,8 @@ class RuleRunner:
     def __init__(self, nlp: Language, rules: tuple[Rule, ...]) -> None:
         self.phrase_rules = [r for r in rules if r.kind == "phrase"]
         self.agent_rules = [r for r in rules if r.kind == "agent"]
-        self.matcher = Matcher(nlp.vocab)
+        self.matchers: dict[str, Matcher] = {}  # one per pattern, run where the anchor index says it may match
+        self.whole_doc = Matcher(nlp.vocab)  # patterns the index cannot filter
         self.exceptions = Matcher(nlp.vocab)  # `except:` patterns: a hit they overlap is not one
         self.pattern_suggestion: dict[str, str] = {}
         self.needs_person: set[str] = set()
@@ -81,23 +83,26 @@ class RuleRunner:
         self.needs_object: set[str] = set()
         self.keep_in: dict[str, frozenset[str]] = {}
         self.asked: set[str] = set()
+        keyed = [(f"{rule.code}#{i}", pat["pattern"] if isinstance(pat, dict) else pat)
+                 for rule in self.phrase_rules for i, pat in enumerate(rule.options.get("patterns", []))]
+        self.anchors = AnchorIndex(nlp.vocab, keyed)
+        for key, text in keyed:
+            matcher = self.whole_doc if key in self.anchors.always else self.matchers.setdefault(key, Matcher(nlp.vocab))
+            matcher.add(key, compile_pattern(text), greedy="LONGEST")
         for rule in self.phrase_rules:
             for i, pat in enumerate(rule.options.get("patterns", [])):
-                text = pat["pattern"] if isinstance(pat, dict) else pat
-                key = f"{rule.code}#{i}"
-                self.matcher.add(key, compile_pattern(text), greedy="LONGEST")
-                if isinstance(pat, dict) and pat.get("suggestion"):
-                    self.pattern_suggestion[key] = pat["suggestion"]
-                if isinstance(pat, dict) and pat.get("subject") == "person":
+                key, opts = f"{rule.code}#{i}", pat if isinstance(pat, dict) else {}
+                if opts.get("suggestion"):
+                    self.pattern_suggestion[key] = opts["suggestion"]
+                for flag, keys in (("at_start", self.at_start), ("asked", self.asked)):
+                    if opts.get(flag):
+                        keys.add(key)
+                if opts.get("subject") == "person":
                     self.needs_person.add(key)
-                if isinstance(pat, dict) and pat.get("object") == "person":
+                if opts.get("object") == "person":
                     self.needs_object.add(key)
-                if isinstance(pat, dict) and pat.get("at_start"):
-                    self.at_start.add(key)
-                if isinstance(pat, dict) and pat.get("asked"):
-                    self.asked.add(key)
-                if isinstance(pat, dict) and pat.get("keep_in"):
-                    self.keep_in[key] = frozenset(pat["keep_in"])
+                if opts.get("keep_in"):
+                    self.keep_in[key] = frozenset(opts["keep_in"])
             for i, text in enumerate(rule.options.get("except", [])):
                 self.exceptions.add(f"{rule.code}!{i}", compile_pattern(text))
         self.rules_by_code = {r.code: r for r in rules}
@@ -106,7 +111,7 @@ class RuleRunner:
         hits: list[RuleHit] = []
         lexicon = doc._.pm_lexicon or default_lexicon()
         seen: set[tuple[str, int]] = set()
-        matches = self.matcher(doc)
+        matches = self._matches(doc)
         doc._.rule_matches = matches  # raw pattern matches, reused by the classifier component
         excepted: dict[str, list[tuple[int, int]]] = {}
         if matches and len(self.exceptions):
@@ -161,6 +166,10 @@ class RuleRunner:
         doc._.rule_hits = hits
         doc.spans["pmlint"] = [doc.char_span(h.start, h.end, label=h.code, alignment_mode="expand") for h in hits]
         return doc
+
+    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """(key, start, end) of every pattern match, the Matcher run only where one can match."""
+        return self.anchors.run(doc, self.matchers, self.whole_doc)
 
     def _accept(self, rule: Rule, doc: Doc, span: Span, sent: Span, lexicon, keep_in: frozenset[str] = frozenset(),
                 names_allowed: bool = False) -> bool:
