@@ -210,7 +210,7 @@ def test_a_blame_word_in_a_log_line_is_no_finding(analyzer):
 
 
 def test_a_failure_verb_the_lemmatizer_leaves_inflected_is_still_read(analyzer):
-    """spaCy lemmatises "forgot" after a sentence-initial "I" as "forgot"; lemminflect reads it."""
+    """spaCy lemmatises "forgot" after a sentence-initial "I" as "forgot"; verb_lemma still reads it."""
     from analyzer.judging.rules.agent_words import verb_lemma
 
     doc = analyzer.nlp("I forgot to renew the certificate.")

@@ -201,6 +201,8 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
         return "person"
     if lower.startswith("@") and len(lower) > 1:
         return "person"
+    if token.pos_ not in _AGENT_POS and token.tag_ != "MD":  # every check below asks for one of these, but "on-call"
+        return "role" if lower == "call" and i >= 2 and token.doc[i - 1].text == "-" and token.doc[i - 2].lower_ == "on" else None
     if token.ent_type_ == "PERSON" and token.pos_ in ("PROPN", "NOUN"):
         return "person"
     text = token.text
@@ -243,6 +245,7 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
     return None
 
 
+_AGENT_POS = frozenset({"NOUN", "PROPN", "PRON"})
 _SUBJECT_LIKE = frozenset({"nsubj", "nsubjpass", "poss", "conj", "appos", "ROOT", "npadvmod", "dep"})
 
 

@@ -159,7 +159,7 @@ class ClassifierScorer:
                         suggestion = self._action_suggestion(doc, sent)
                     elif person and failing and not blame_hit(blame_hits, sent.start_char, sent.end_char):
                         # a rewrite only where a classifier-only finding may stand (a rule hit
-                        # brings its own): writing one loads lemminflect's tables
+                        # brings its own)
                         suggestion = rewrite_sentence(sent, lexicon)
                 scores[task].append(Score(sent.start_char, sent.end_char, float(p), cues, suggestion, person, failing))
         doc._.classifier_scores = scores

@@ -4,26 +4,36 @@ to ask when the parse gives no grammatical rewrite. Built from the sentence's ow
 
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib import resources
+
 from spacy.tokens import Span, Token
 
 from analyzer.judging.rules.agent_words import COMPLEMENT_VERBS, IRREGULAR_VBN, verb_lemma
 from analyzer.nlp.lexicon import Lexicon, agent_kind
 
 
-def vbn(lemma: str) -> str:
-    """The past participle of a verb lemma ("spin" -> "spun", "have" -> "had")."""
-    from lemminflect import getInflection
-
-    forms = getInflection(lemma, tag="VBN")
-    if forms:
-        return forms[0]
-    if lemma in IRREGULAR_VBN:
-        return IRREGULAR_VBN[lemma]
+def regular_vbn(lemma: str) -> str:
+    """The past participle by the regular rule ("renew" -> "renewed", "retry" -> "retried")."""
     if lemma.endswith("e"):
         return lemma + "d"
     if lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in "aeiou":
         return lemma[:-1] + "ied"
     return lemma + "ed"
+
+
+@lru_cache(maxsize=1)
+def _participles() -> dict[str, str]:
+    """Verbs whose participle the regular rule gets wrong (tools/make_participles.py)."""
+    text = (resources.files("analyzer") / "data" / "participles.tsv").read_text(encoding="utf-8")
+    return dict(line.split("\t", 1) for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def vbn(lemma: str) -> str:
+    """The past participle of a verb lemma ("spin" -> "spun", "have" -> "had", "commit" ->
+    "committed"): lemminflect's table of the verbs the regular rule gets wrong, our own list for
+    words it lacks, else the regular rule."""
+    return _participles().get(lemma) or IRREGULAR_VBN.get(lemma) or regular_vbn(lemma)
 
 
 def _text(tokens: list[Token]) -> str:
