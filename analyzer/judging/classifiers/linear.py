@@ -86,7 +86,7 @@ class LinearTextModel:
             offset += size
         self.coef: list[float] = arrays["coef"].tolist()
         self.intercept = float(arrays["intercept"][0])
-        self._names: list[str] | None = None
+        self._names: dict[str, list[str]] = {}  # block name -> its terms by index, filled on demand
 
     def vector(self, row: dict[str, Any]) -> dict[int, float]:
         key = f"_vector_{id(self)}"  # explain() after predict_proba() reuses this model's vector
@@ -112,19 +112,22 @@ class LinearTextModel:
             probs.append(1.0 / (1.0 + math.exp(-z)))
         return probs
 
-    def feature_names(self) -> list[str]:
-        if self._names is None:
-            names: list[str] = []
-            for name, kind, _, _, block in self.blocks:
-                vocab = block.vocab if kind == "tfidf" else block
-                inverse = sorted(vocab.items(), key=lambda kv: kv[1])
-                names.extend(f"{name}__{term}" for term, _ in inverse)
-            self._names = names
-        return self._names
+    def feature_name(self, j: int) -> str:
+        """The name of feature j ("words__double check"); each block's terms are listed by index
+        the first time one of its features is named, never the whole vocabulary sorted."""
+        for name, kind, _, offset, block in reversed(self.blocks):
+            if j >= offset:
+                terms = self._names.get(name)
+                if terms is None:
+                    vocab = block.vocab if kind == "tfidf" else block
+                    terms = self._names[name] = [""] * len(vocab)
+                    for term, i in vocab.items():
+                        terms[i] = term
+                return f"{name}__{terms[j - offset]}"
+        raise IndexError(j)
 
     def contributions(self, row: dict[str, Any]) -> list[tuple[float, str]]:
-        names = self.feature_names()
-        return sorted(((self.coef[j] * v, names[j]) for j, v in self.vector(row).items()), reverse=True)
+        return sorted(((self.coef[j] * v, self.feature_name(j)) for j, v in self.vector(row).items()), reverse=True)
 
     # ------------------------------------------------------------------ export / load
     @staticmethod
