@@ -32,6 +32,10 @@ CASES = [
     ("root_cause", "# Outage\n\nWhat was the root cause of the stall?\n", False),
     ("root_cause", "# Outage\n\nWe found that the brokers stopped accepting writes due to two bugs in the compaction code.\n", True),
     ("root_cause", "# Outage\n\nLatency rose due to heavy traffic.\n", False),
+    # a cause told as a mechanism: "caused X to <verb>", "causing X to <verb>"
+    ("root_cause", "# Outage\n\nA stuck lock was causing the billing job to run slowly. While fixing it, removing too many "
+                   "hosts caused both index services to need a full restart.\n", True),
+    ("root_cause", "# Outage\n\nThe storm caused damage to the roof. The rain caused flooding to a basement.\n", False),
     ("action_items", "# Outage\n\nWe will add a limit on batch size and we are building a canary stage for the config.\n", True),
     ("action_items", "# Outage\n\nWe are investigating and will provide another update within the hour.\n", False),
     ("action_items", "# Outage\n\nWe will share more information as soon as it is available.\n", False),

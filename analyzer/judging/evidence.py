@@ -89,7 +89,7 @@ STATED_CAUSE = re.compile(
     re.I,
 )
 CAUSE = re.compile(
-    r"\broot[- ]cause (?:was|is)\b|\b(?:was|were|is|are) (?:\w+ly )?caused by\b|\bcaused (?:by|a|an)\b"
+    r"\broot[- ]cause (?:was|is)\b|\b(?:was|were|is|are) (?:\w+ly )?caused by\b|\bcaused (?:by|a|an)\b|\bcaus(?:ed|ing) (?:[\w-]+ ){1,6}?to (?:be |become )?(?!the\b|a\b|an\b)\w+"
     r"|\bthe (?:underlying |proximate |immediate |primary |main )?(?:cause|trigger|source) (?:of|for) (?:this|the)\b"
     r"|\b(?:was|were) (?:triggered|introduced) by\b|\btriggered (?:by|a|an)\b|\bdue to (?:a|an|the)\b"
     r"|\bresult(?:ed)? (?:in|from)\b|\bas a result of\b|\bstemm(?:ed|s) from\b|\b(?:a|the) (?:latent )?bug in\b"
