@@ -81,7 +81,7 @@ def test_report_maps_a_section_from_its_evidence(analyzer):
     assert "timeline" not in {f.section for f in report.findings if f.rule == "section.missing"}
 
 
-@pytest.mark.parametrize("inside", ["summary", "timeline", "action_items"])
+@pytest.mark.parametrize("inside", ["timeline", "action_items", "lessons_learned"])
 def test_impact_told_in_passing_by_another_section_is_not_an_impact_section(inside):
     doc = parse("# Outage\n\nThe search cluster served slow queries and timeouts for ~30 minutes\n")
     assert "impact" in infer_sections(doc.text, doc.masked, doc.blocks, set(), lambda _: None, INFERABLE)

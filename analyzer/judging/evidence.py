@@ -245,10 +245,10 @@ def _timeline(text: str, masked: str, blocks: list[Block], prose: list[Block], c
 
 def _impact(text: str, masked: str, blocks: list[Block], prose: list[Block], category_at) -> Inferred | None:
     """A paragraph whose sentences quantify who or what was affected, or a sentence whose main
-    statement is who was affected. Not inside another section that tells it in passing: a summary's
-    one-line account, a timeline entry, an action item, a lesson."""
+    statement is who was affected; not a timeline entry, an action item or a lesson that mentions
+    an effect in passing (a summary that quantifies the effect does state the impact)."""
     for b in prose:
-        if category_at(b.start) in ("action_items", "timeline", "lessons_learned", "summary"):
+        if category_at(b.start) in ("action_items", "timeline", "lessons_learned"):
             continue
         sents = _sentences(masked, b)
         hits = [(s, e) for s, e in sents
