@@ -76,7 +76,9 @@ def page_title_at(document_text: str, headings: list[HeadingCandidate],
     heading, at level 1 and naming no section, with only short lines before it (menu words,
     buttons, counters; never a sentence of prose); else 0."""
     first = next((c for c in headings if c.strong), None)
-    if first is None or first.level != 1 or names_section(document_text[first.title_start : first.title_end]):
+    if first is None or first.level != 1 or not any(c.title_start < first.title_start for c in headings):
+        return 0  # nothing stands before the title that it could set apart
+    if names_section(document_text[first.title_start : first.title_end]):
         return 0
     before = _COMMENT.sub(" ", document_text[: first.line_start])
     if any(len(line.split()) >= _PROSE_WORDS for line in before.split("\n")):
