@@ -24,7 +24,7 @@ CASES = [
     ("impact", "# Outage\n\nSeveral services on status.example.com were affected by the partition.\n", True),
     ("impact", "# Outage\n\nThe leak only affected our mobile SDKs.\n", True),
     ("impact", "# Outage\n\nOne shard was unable to allocate its replicas.\n", False),
-    ("impact", "# Outage\n\nThe services that were impacted by the partition began recovering at noon.\n", False),
+    ("impact", "# Outage\n\nThe shards that were affected by the partition were drained first.\n", False),
     ("impact", "# Outage\n\nThe partition impacted the services that publish invoices.\n", True),
     ("root_cause", "# Outage\n\nThe trigger for this event was a configuration change to the load balancer pool.\n", True),
     ("root_cause", "# Outage\n\nThe cache expired early because the clock was wrong. That led to a stampede on the database.\n", True),
@@ -33,8 +33,8 @@ CASES = [
     ("root_cause", "# Outage\n\nWe found that the brokers stopped accepting writes due to two bugs in the compaction code.\n", True),
     ("root_cause", "# Outage\n\nLatency rose due to heavy traffic.\n", False),
     # a cause told as a mechanism: "caused X to <verb>", "causing X to <verb>"
-    ("root_cause", "# Outage\n\nA stuck lock was causing the billing job to run slowly. While fixing it, removing too many "
-                   "hosts caused both index services to need a full restart.\n", True),
+    ("root_cause", "# Outage\n\nA leaked file handle was causing the upload worker to stall. Restarting it "
+                   "with the wrong flag caused every thumbnail task to fail.\n", True),
     ("root_cause", "# Outage\n\nThe storm caused damage to the roof. The rain caused flooding to a basement.\n", False),
     ("action_items", "# Outage\n\nWe will add a limit on batch size and we are building a canary stage for the config.\n", True),
     ("action_items", "# Outage\n\nWe are investigating and will provide another update within the hour.\n", False),
@@ -83,7 +83,7 @@ def test_report_maps_a_section_from_its_evidence(analyzer):
 
 @pytest.mark.parametrize("inside", ["timeline", "action_items", "lessons_learned"])
 def test_impact_told_in_passing_by_another_section_is_not_an_impact_section(inside):
-    doc = parse("# Outage\n\nThe search cluster served slow queries and timeouts for ~30 minutes\n")
+    doc = parse("# Outage\n\nThe image resizer returned errors on every request for 25 minutes\n")
     assert "impact" in infer_sections(doc.text, doc.masked, doc.blocks, set(), lambda _: None, INFERABLE)
     assert "impact" not in infer_sections(doc.text, doc.masked, doc.blocks, set(), lambda _: inside, INFERABLE)
 

@@ -42,7 +42,7 @@ def test_fragment_shaped_titles(title):
 
 
 @pytest.mark.parametrize("title", ["Root cause", "Timeline (UTC)", "Lessons learned and next steps",
-                                   "5:12 pm - Saturday, June 15 2019", "Dana Reyes @dreyes · 3 months ago · Maintainer · edited twice"])
+                                   "7:40 am - Tuesday, March 4 2025", "Dana Reyes @dreyes · 3 months ago · Maintainer · edited twice"])
 def test_real_titles_are_not_fragments(title):
     assert not fragment_shaped(title)
 
@@ -54,8 +54,8 @@ def test_a_lower_case_heading_after_an_open_line_is_kept_when_the_data_lists_it(
 
 
 def test_a_sentence_long_heading_that_goes_on_below_is_text():
-    text = ("# Outage\n\nThe first fix did not hold.\n\n## We spent most of the afternoon checking every port on the\n\n"
-            "switches of the second row.\n\n## Summary\n\nThe switch firmware dropped entries.\n")
+    text = ("# Outage\n\nThe first fix did not hold.\n\n## After that the two of us read the replica logs line by line on the standby\n\n"
+            "host until midnight.\n\n## Summary\n\nThe switch firmware dropped entries.\n")
     kept = [s.heading for s, _ in section_bodies(text)[0] if s.heading]
     assert kept == ["Outage", "Summary"]
 
@@ -75,7 +75,7 @@ def test_a_heading_after_a_heading_is_not_a_broken_line():
 
 
 # ---------------------------------------------------------------- page chrome
-CHROME = ("Sign in\n\n**Pricing**\n\n**Monitoring**\n\nActions\n\n# How our job runner ran out of memory\n\n"
+CHROME = ("Log in\n\n**Plans**\n\n**Monitoring**\n\nActions\n\n# How our job runner ran out of memory\n\n"
           "On Tuesday the job runner was killed by the kernel after a worker leaked memory for a day.\n\n"
           "**Monitoring**\n\n## Timeline\n\n- 10:00 first kill\n- 10:20 second kill\n\n**Monitoring**\n")
 
@@ -93,7 +93,7 @@ def test_weak_headings_before_a_title_stay_when_prose_comes_before_it():
 
 
 def test_a_bold_teaser_cut_mid_phrase_is_not_a_heading():
-    text = "# Disk pressure on the build farm\n\nThe build farm filled its disks.\n\n**Full coverage monitoring of**\n\nOur product.\n"
+    text = "# Disk pressure on the build farm\n\nThe build farm filled its disks.\n\n**Try our alerting for**\n\nOur product.\n"
     assert "detection" not in headed(text)
 
 

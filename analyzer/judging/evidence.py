@@ -265,7 +265,7 @@ def _impact(text: str, masked: str, blocks: list[Block], prose: list[Block], cat
     return None
 
 
-# "services that were impacted ... began recovering": the affected ones named in passing, in a
+# "the shards that were affected were drained first": the affected ones named in passing, in a
 # relative clause; the sentence says something else about them.
 RELATIVE_AFFECTED = re.compile(r"\b(?:that|which|who)\s+(?:were|was|are)\s+(?:\w+\s+)?(?:affected|impacted|unable to|unavailable|degraded)\b",
                                re.I)
