@@ -3,7 +3,8 @@
     python bench/bench_reading.py [--size 20000]
 
 For each hostile shape (unclosed brackets, links and comments, runs of emphasis markers, ATX
-headings with long trailing space, deep quotes and lists, thousands of label lines) it prints the
+headings with long trailing space, deep quotes and lists, thousands of label lines, a printed page
+flattened into one line, line-broken sentences marked as headings) it prints the
 time to read n and 2n characters and their ratio; a ratio near 2 is linear, near 4 quadratic.
 A measurement, not a pass/fail test.
 """
@@ -24,6 +25,8 @@ CASES = {
     "nested lists": lambda n: "".join("  " * i + "- a\n" for i in range(int((n / 2) ** 0.5))),
     "label lines": lambda n: "Label: x\n" * (n // 9),
     "bold labels": lambda n: "- **Impact**: x\n" * (n // 16),
+    "flattened page": lambda n: "Impact The Next Steps We a B. " * (n // 29),  # one line, run-in titles everywhere
+    "broken headings": lambda n: "we lost the\n\n## rack and the\n\n" * (n // 29),
 }
 
 

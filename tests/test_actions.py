@@ -124,6 +124,14 @@ def test_what_not_why_stays_on_action_items_and_conclusions():
     assert all("the words" not in f.explanation and "p=" not in f.explanation for f in flagged)
 
 
+def test_advice_to_the_reader_in_a_conclusion_is_not_a_fix_to_judge():
+    base = "# Outage\n\n## Summary\n\nThe export job failed twice.\n\n## Conclusions\n\n"
+    ours = analyze(base + "We should re-run the failed export job by hand.\n")
+    theirs = analyze(base + "You need to re-run the failed export job by hand to see the same numbers.\n")
+    assert [f for f in ours.findings if f.rule == "action.what-not-why"]
+    assert not [f for f in theirs.findings if f.rule == "action.what-not-why"]
+
+
 def test_classifier_only_what_not_why_keeps_its_old_name_as_alias():
     text = "# Outage\n\n## Action items\n\n- Restore the deleted feature rows for March 3rd from the snapshot. (@ana, ML-9)\n"
     found = [f for f in analyze(text).findings if f.rule == "action.what-not-why"]

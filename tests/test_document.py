@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL
 from analyzer.reading.markdown import parse
-from analyzer.nlp.sections import section_bodies
+from analyzer.nlp.bodies import section_bodies
 
 DRAFT = """---
 title: Feature skew

@@ -24,12 +24,18 @@ CASES = [
     ("impact", "# Outage\n\nSeveral services on status.example.com were affected by the partition.\n", True),
     ("impact", "# Outage\n\nThe leak only affected our mobile SDKs.\n", True),
     ("impact", "# Outage\n\nOne shard was unable to allocate its replicas.\n", False),
+    ("impact", "# Outage\n\nThe shards that were affected by the partition were drained first.\n", False),
+    ("impact", "# Outage\n\nThe partition impacted the services that publish invoices.\n", True),
     ("root_cause", "# Outage\n\nThe trigger for this event was a configuration change to the load balancer pool.\n", True),
     ("root_cause", "# Outage\n\nThe cache expired early because the clock was wrong. That led to a stampede on the database.\n", True),
     ("root_cause", "# Outage\n\nThe queue was slow due to a backlog, and we restarted it.\n", False),
     ("root_cause", "# Outage\n\nWhat was the root cause of the stall?\n", False),
     ("root_cause", "# Outage\n\nWe found that the brokers stopped accepting writes due to two bugs in the compaction code.\n", True),
     ("root_cause", "# Outage\n\nLatency rose due to heavy traffic.\n", False),
+    # a cause told as a mechanism: "caused X to <verb>", "causing X to <verb>"
+    ("root_cause", "# Outage\n\nA leaked file handle was causing the upload worker to stall. Restarting it "
+                   "with the wrong flag caused every thumbnail task to fail.\n", True),
+    ("root_cause", "# Outage\n\nThe storm caused damage to the roof. The rain caused flooding to a basement.\n", False),
     ("action_items", "# Outage\n\nWe will add a limit on batch size and we are building a canary stage for the config.\n", True),
     ("action_items", "# Outage\n\nWe are investigating and will provide another update within the hour.\n", False),
     ("action_items", "# Outage\n\nWe will share more information as soon as it is available.\n", False),
@@ -40,6 +46,13 @@ CASES = [
     ("resolution", "# Outage\n\nWe mitigated the issue by draining the bad zone. Traffic was redirected to the healthy "
                    "region and the service recovered by 10:40.\n", True),
     ("resolution", "# Outage\n\nThe service was slow all afternoon.\n", False),
+    ("root_cause", "# Outage\n\nAfter a long night we found that a firmware bug in the storage controllers was to blame.\n", True),
+    ("five_whys", "# Outage\n\n- 1. Why did the export stall? - The worker held a lock.\n- 2. Why did it hold the lock? - The "
+                  "timeout was unset.\n- 3. Why was it unset? - The template has no default.\n", True),
+    ("five_whys", "# Outage\n\n- A. Why? - Because the cron job ran twice.\n- B. Why? - Because the host clock jumped.\n"
+                  "- C. Why? - Because NTP was blocked by the new firewall rule.\n", True),
+    ("five_whys", "# Outage\n\n- Why did the export stall?\n- Why was the lock held?\n- Why was there no timeout?\n", False),
+    ("five_whys", "# FAQ\n\nWhy did we pick Kafka? - It was there.\n\nThe rest of the notes are about costs.\n", False),
 ]
 
 
@@ -66,3 +79,11 @@ def test_report_maps_a_section_from_its_evidence(analyzer):
     assert hit is not None and hit.source == "content" and hit.heading == ""
     assert text[hit.start:hit.end].startswith("09:02") and hit.line == 5
     assert "timeline" not in {f.section for f in report.findings if f.rule == "section.missing"}
+
+
+@pytest.mark.parametrize("inside", ["timeline", "action_items", "lessons_learned"])
+def test_impact_told_in_passing_by_another_section_is_not_an_impact_section(inside):
+    doc = parse("# Outage\n\nThe image resizer returned errors on every request for 25 minutes\n")
+    assert "impact" in infer_sections(doc.text, doc.masked, doc.blocks, set(), lambda _: None, INFERABLE)
+    assert "impact" not in infer_sections(doc.text, doc.masked, doc.blocks, set(), lambda _: inside, INFERABLE)
+

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from analyzer.judging.cause_statements import names_a_section
-from analyzer.nlp.sections import split_sections
+from analyzer.nlp.bodies import split_sections
 
 CAUSE_SECTIONS = ("root_cause", "contributing_factors", "five_whys", "lessons_learned")
 MIN_CAUSE_WORDS = 25

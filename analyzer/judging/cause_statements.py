@@ -20,7 +20,7 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from analyzer.nlp.sections import section_bodies
+from analyzer.nlp.bodies import section_bodies
 
 CAUSE_SECTIONS = ("root_cause", "contributing_factors", "five_whys", "lessons_learned")
 MIN_WORDS = 5

@@ -14,7 +14,9 @@ state them in general (never tuned to particular documents):
   this event was", "root cause", "due to a bug in");
 - action items: commitments for the future by the authors ("we will ...", "we are adding ...",
   "to prevent this from recurring, we ...");
-- summary: the opening paragraph that says what happened (when, to what, with what effect).
+- summary: the opening paragraph that says what happened (when, to what, with what effect);
+- five whys: a chain of three or more "why" questions, each answered in its own entry ("2. Why did
+  the job stall? - The lock was never released").
 
 Each inferred section is an `Inferred(name, start, end, evidence)`: `start`/`end` span the
 evidence, `evidence` says in a reviewer's words what was read.
@@ -31,7 +33,7 @@ from analyzer.judging.checks import covered
 from analyzer.nlp.sections import CANONICAL_SECTIONS
 from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL, Block
 
-INFERABLE = ("summary", "impact", "timeline", "root_cause", "action_items", "resolution")
+INFERABLE = ("summary", "impact", "timeline", "root_cause", "action_items", "resolution", "five_whys")
 
 
 @dataclass(frozen=True)
@@ -80,13 +82,14 @@ QUANTITY = re.compile(
 )
 STATED_CAUSE = re.compile(
     r"\broot[- ]cause (?:of (?:this|the) \w+ )?(?:was|is|were)\b|\b(?:was|were) (?:\w+ly )?caused by\b"
+    r"|\b(?:was|were|is|are) (?:\w+ly )?to blame\b"
     r"|\bthe (?:underlying |proximate |immediate |primary |main )?(?:cause|trigger) (?:of|for) (?:this|the) (?:\w+ )?(?:was|is)\b"
     r"|\b(?:due to|caused by|because of|as a result of|triggered by)\b[^.;]{0,60}?\b(?:bugs?|defects?|misconfigur\w*|regression|"
     r"race condition|(?:memory |connection |resource )?leak|exhaustion|deadlock)\b",
     re.I,
 )
 CAUSE = re.compile(
-    r"\broot[- ]cause (?:was|is)\b|\b(?:was|were|is|are) (?:\w+ly )?caused by\b|\bcaused (?:by|a|an)\b"
+    r"\broot[- ]cause (?:was|is)\b|\b(?:was|were|is|are) (?:\w+ly )?caused by\b|\bcaused (?:by|a|an)\b|\bcaus(?:ed|ing) (?:[\w-]+ ){1,6}?to (?:be |become )?(?!the\b|a\b|an\b)\w+"
     r"|\bthe (?:underlying |proximate |immediate |primary |main )?(?:cause|trigger|source) (?:of|for) (?:this|the)\b"
     r"|\b(?:was|were) (?:triggered|introduced) by\b|\btriggered (?:by|a|an)\b|\bdue to (?:a|an|the)\b"
     r"|\bresult(?:ed)? (?:in|from)\b|\bas a result of\b|\bstemm(?:ed|s) from\b|\b(?:a|the) (?:latent )?bug in\b"
@@ -129,7 +132,8 @@ def infer_sections(text: str, masked: str, blocks: list[Block], present: set[str
                    category_at: Callable[[int], str | None], wanted: Iterable[str]) -> dict[str, Inferred]:
     """The wanted sections not in `present` that the text states without a heading."""
     finders = {"timeline": _timeline, "impact": _impact, "root_cause": _root_cause,
-               "action_items": _action_items, "summary": _summary, "resolution": _resolution}
+               "action_items": _action_items, "summary": _summary, "resolution": _resolution,
+               "five_whys": _five_whys}
     prose = [b for b in blocks if b.kind in (PARAGRAPH, LIST_ITEM, TABLE_CELL) and not b.quoted]
     out: dict[str, Inferred] = {}
     for name in wanted:
@@ -156,16 +160,31 @@ def found_sections(ctx, index: LineIndex) -> dict[str, SectionHit | None]:
 
 
 def _paragraphs(masked: str, prose: list[Block]) -> list[Block]:
-    """Prose blocks, with the items of one list joined (a cause is often given as a list)."""
+    """Prose blocks, with the items of one list joined (a cause is often given as a list), and the
+    pieces of a line-broken paragraph joined back (a page printed from PDF or the web: one block
+    stops mid-sentence, the next goes on in lower case)."""
     out: list[Block] = []
     for b in prose:
         last = out[-1] if out else None
+        between = masked[last.end:b.start] if last is not None else "x"
         if (last is not None and b.kind == LIST_ITEM and last.kind == LIST_ITEM
-                and not masked[last.end:b.start].strip() and not last.task and not b.task):
+                and not between.strip() and not last.task and not b.task):
             out[-1] = Block(LIST_ITEM, last.start, b.end, last.quoted)
+        elif last is not None and not between.strip() and broken_off(masked, last, b):
+            out[-1] = Block(last.kind, last.start, b.end, last.quoted)
         else:
             out.append(b)
     return out
+
+
+_OPEN_END = re.compile(r"[^\W_],?\Z")
+
+
+def broken_off(masked: str, last: Block, b: Block) -> bool:
+    """`b` goes on with the sentence `last` stopped in (a printed line broken off its paragraph)."""
+    head = masked[b.start:b.end].lstrip()
+    return (b.kind == PARAGRAPH and head[:1].islower() and not last.task
+            and bool(_OPEN_END.search(masked[last.start:last.end].rstrip())))
 
 
 def _sentences(masked: str, block: Block) -> list[tuple[int, int]]:
@@ -225,7 +244,12 @@ def _timeline(text: str, masked: str, blocks: list[Block], prose: list[Block], c
 
 
 def _impact(text: str, masked: str, blocks: list[Block], prose: list[Block], category_at) -> Inferred | None:
+    """A paragraph whose sentences quantify who or what was affected, or a sentence whose main
+    statement is who was affected; not a timeline entry, an action item or a lesson that mentions
+    an effect in passing (a summary that quantifies the effect does state the impact)."""
     for b in prose:
+        if category_at(b.start) in ("action_items", "timeline", "lessons_learned"):
+            continue
         sents = _sentences(masked, b)
         hits = [(s, e) for s, e in sents
                 if QUANTITY.search(masked[s:e]) and IMPACT_NOUN.search(masked[s:e]) and IMPACT_EFFECT.search(masked[s:e])]
@@ -235,9 +259,16 @@ def _impact(text: str, masked: str, blocks: list[Block], prose: list[Block], cat
         if category_at(b.start) in ("action_items", "timeline", "lessons_learned"):
             continue
         for s, e in _sentences(masked, b):
-            if AFFECTED.search(masked[s:e]):
+            m = AFFECTED.search(masked[s:e])
+            if m and not RELATIVE_AFFECTED.search(m.group(0)):
                 return Inferred("impact", s, e, "a sentence that says who or what was affected")
     return None
+
+
+# "the shards that were affected were drained first": the affected ones named in passing, in a
+# relative clause; the sentence says something else about them.
+RELATIVE_AFFECTED = re.compile(r"\b(?:that|which|who)\s+(?:were|was|are)\s+(?:\w+\s+)?(?:affected|impacted|unable to|unavailable|degraded)\b",
+                               re.I)
 
 
 def _root_cause(text: str, masked: str, blocks: list[Block], prose: list[Block], category_at) -> Inferred | None:
@@ -284,9 +315,31 @@ def _resolution(text: str, masked: str, blocks: list[Block], prose: list[Block],
 
 
 def _summary(text: str, masked: str, blocks: list[Block], prose: list[Block], category_at) -> Inferred | None:
-    opening = [b for b in prose if b.kind == PARAGRAPH and len(_WORD.findall(masked[b.start:b.end])) >= 12][:3]
+    opening = [b for b in _paragraphs(masked, prose)
+               if b.kind == PARAGRAPH and len(_WORD.findall(masked[b.start:b.end])) >= 12][:3]
     for b in opening:
         body = masked[b.start:b.end]
         if b.start <= len(text) // 2 and HAPPENED.search(body) and PAST.search(body):
             return Inferred("summary", b.start, b.end, "an opening paragraph that says what happened")
     return None
+
+
+# "Why did the job stall? - The lock ...", "3. Why? Because ...": a why question and its answer.
+WHY_ANSWERED = re.compile(r"^[\s>*_-]*(?:(?:\d{1,2}|[A-Z])[.)]\s*)?(?:\d{1,2}[.)]\s*)?why\b[^?\n]{0,200}\?[\s*_]*[-–—:]?\s*\w", re.I)
+
+
+def _five_whys(text: str, masked: str, blocks: list[Block], prose: list[Block], category_at) -> Inferred | None:
+    """Three or more entries in a row that each ask why and answer (a why chain without its heading)."""
+    run: list[tuple[int, int]] = []
+    for s, e in _entries(text, blocks):
+        if not WHY_ANSWERED.match(text[s:e]):
+            continue
+        if run and s - run[-1][1] > MAX_GAP:
+            if len(run) >= 3:
+                break
+            run = []
+        run.append((s, e))
+    if len(run) < 3:
+        return None
+    return Inferred("five_whys", run[0][0], run[-1][1], f"{len(run)} why questions in a row, each answered")
+

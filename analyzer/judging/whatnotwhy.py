@@ -60,8 +60,13 @@ def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
 
 def _conclusion(hit: Any, ctx: Any, text: str) -> bool:
     """A conclusion's own statement of what to do: in a lessons-learned section, and prescriptive
-    ("we should ...", "we will ...", an imperative); an observation is not a fix to judge."""
-    return ctx.category_at(hit.start) in CONCLUSIONS and bool(PRESCRIBES.search(text) or COMMITS.search(text) and WE.search(text))
+    ("we should ...", "we will ...", an imperative); an observation is not a fix to judge, and
+    neither is advice or an explanation addressed to the reader ("you need to ...")."""
+    return (ctx.category_at(hit.start) in CONCLUSIONS and not TO_READER.search(text)
+            and bool(PRESCRIBES.search(text) or COMMITS.search(text) and WE.search(text)))
+
+
+TO_READER = re.compile(r"\byou(?:'ll|'d|r)?\b", re.I)
 
 
 def _past(text: str) -> bool:

@@ -215,16 +215,22 @@ class SectionClassifier:
     def covers(self, title: str, category: str | None = None) -> tuple[str, ...]:
         """Every canonical section a heading stands for: its own, those listed under `combined`
         ("Summary of impact" is the summary and the impact), and each part of a conjunction
-        ("Root cause and mitigation", "Detection & Response")."""
+        ("Root cause and mitigation", "Recovery and remediation"), unless `combined` lists the heading
+        itself ("Detection & Response": GitLab's template asks there how the incident was detected and
+        how long detection and response took, not how service was restored)."""
         if category is None:
             match = self.classify(title)
             category = match.category if match else None
         if category is None:
             return ()
-        out = [category, *self.combined.get(normalise_title(title), ())]
+        listed = self.combined.get(normalise_title(title))
+        if listed is not None:  # the section data says what this heading stands for
+            return tuple(dict.fromkeys([category, *listed]))
+        out = [category]
         parts = _CONJUNCTION.split(title)
-        if len(parts) > 1:
-            out += [m.category for m in (self.classify(p) for p in parts if p.strip()) if m]
+        if len(parts) > 1:  # each part must name a section outright, not by a guess ("service/feature")
+            out += [m.category for m in (self.classify(p) for p in parts if p.strip())
+                    if m and m.method in ("literal", "pattern")]
         return tuple(dict.fromkeys(out))
 
     def skeleton(self, name: str) -> str:
@@ -256,6 +262,8 @@ def acceptable(style: str, match: SectionMatch | None, title: str = "") -> bool:
         return True
     if match is None or _LEAD_IN.search(title):
         return False
+    if style == "run_in":  # a title run into the text: only one the section data lists word for word
+        return match.method == "literal"
     return style != "line" or match.method in ("literal", "pattern")
 
 
@@ -364,35 +372,3 @@ def build_sections(headings: list[tuple[int, int, int, int, str, str | None, str
         out.append(Section(effective, ts, te, bs, max(bs, min(ends[idx], text_len)), level, parent, rule, heading))
         stack.append((level, effective))
     return out
-
-
-def section_bodies(text: str) -> tuple[list[tuple[Section, int]], str]:
-    """Each section of a document, without spaCy, with where its own body ends (before its first
-    sub-section), and the masked text. The same heading rules as the pipeline component, minus the
-    lemma keywords (titles are matched on their words): fast enough for batch work on an archive."""
-    from analyzer.reading.markdown import parse
-
-    document = parse(text)
-    clf = default_classifier()
-    accepted = []
-    for cand in document.headings:
-        title = document.text[cand.title_start : cand.title_end]
-        match = clf.classify(title)
-        if not acceptable(cand.style, match, title):
-            continue
-        accepted.append(
-            (cand.title_start, cand.title_end, cand.body_start, cand.level, title.strip(),
-             match.category if match else None, f"{match.method}:{match.rule}" if match else "")
-        )
-    sections = build_sections(accepted, len(document.text))
-    out = []
-    for i, s in enumerate(sections):
-        nxt = next((o.title_start for o in sections[i + 1 :] if o.title_start >= s.body_start), s.body_end)
-        out.append((s, min(s.body_end, nxt)))
-    return out, document.masked
-
-
-def split_sections(text: str) -> list[tuple[str | None, str, str]]:
-    """(category, heading, body text) for each section of a document, without spaCy."""
-    bodies, masked = section_bodies(text)
-    return [(s.category, s.heading, " ".join(masked[s.body_start:end].split())) for s, end in bodies]

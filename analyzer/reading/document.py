@@ -88,11 +88,12 @@ class Document:
 
 def effective_blocks(document: Document, accepted: set[int]) -> list[Block]:
     """Weak heading candidates the detector rejected are ordinary text again, joined to the text
-    that follows them on their line (`- **Query plans**: add an index` is one list item)."""
+    that follows them on their line (`- **Query plans**: add an index` is one list item), and a
+    rejected run-in title to the text before it too (the paragraph it was cut from)."""
     styles = {h.title_start: h.style for h in document.headings}
     rejected = {b.start for b in document.blocks if b.kind == HEADING and b.start not in accepted}
     bodies = {b.after_title: b for b in document.blocks if b.after_title in rejected}
-    out = []
+    out: list[Block] = []
     for b in document.blocks:
         if b.after_title in rejected:
             continue  # merged into its title below
@@ -100,5 +101,11 @@ def effective_blocks(document: Document, accepted: set[int]) -> list[Block]:
             body = bodies.get(b.start)
             kind = body.kind if body else (LIST_ITEM if styles.get(b.start) in ("numbered", "list_label") else PARAGRAPH)
             b = Block(kind, b.start, body.end if body else b.end, b.quoted, task=body.task if body else None)
+            last = out[-1] if out else None
+            if (styles.get(b.start) == "run_in" and last is not None and last.kind == PARAGRAPH
+                    and last.end <= b.start and not document.text[last.end:b.start].strip()
+                    and "\n\n" not in document.text[last.end:b.start]):
+                out[-1] = Block(PARAGRAPH, last.start, b.end, last.quoted)  # the text it was cut from, whole again
+                continue
         out.append(b)
     return out

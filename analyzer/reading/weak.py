@@ -9,7 +9,11 @@
 - capitalised title lines: `ROOT CAUSE` on the first line of a paragraph (status-page and e-mail
   reports, PDF exports);
 - bare title lines: `Root cause` alone in its paragraph (pages whose heading markup was lost in an
-  export); these count only when the title is one the section data lists (style `line`).
+  export); these count only when the title is one the section data lists (style `line`);
+- run-in titles: a heading line that a PDF or web printout joined to the text around it (`... in all
+  regions. Impact The API failed ...`, `... two nodes. Timeline` at the end of a line), found by
+  `run_in_headings`; they count only when the section data lists the title word for word (style
+  `run_in`).
 
 Weak headings count only when the section detector maps their title to a canonical section;
 otherwise the text is ordinary text again. All positions here are in inline-content coordinates.
@@ -17,6 +21,7 @@ otherwise the text is ordinary text again. All positions here are in inline-cont
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -38,7 +43,15 @@ class Weak:
 
 
 def weak_headings(content: str, children: list[Token], *, in_item: bool, ordered_depth: int) -> list[Weak]:
-    """The weak headings that open this block (several only for label lines)."""
+    """The weak headings of this block: those that open it (several only for label lines), then
+    any run-in titles after them (paragraphs only)."""
+    found = _opening(content, children, in_item=in_item, ordered_depth=ordered_depth)
+    if in_item:
+        return found
+    return found + run_in_headings(content, found[-1].body if found else 0)
+
+
+def _opening(content: str, children: list[Token], *, in_item: bool, ordered_depth: int) -> list[Weak]:
     bold = _bold(content, children, in_item)
     if bold:
         return [bold]
@@ -141,3 +154,66 @@ def looks_like_title(title: str) -> bool:
     if not t or t.endswith((".", ";", ",")) or len(t.split()) > 7:
         return False
     return t[0].isupper() or t[0].isdigit()
+
+
+# A sentence end, then a capital: where a heading line joined to the text around it can start.
+_SENTENCE_GAP = re.compile(r"(?<=[.!?])[\"'”’)]*[ \t]+(?=[A-Z])")
+_WORD_GAP = re.compile(r"(?<=[a-z])[ \t]+(?=[A-Z])")  # in a flattened page, a list's lines run on without stops
+_TOKEN = re.compile(r"\S+")
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z'’/-]*|&")
+# Words that open a sentence and never follow a title word in the middle of one: "Impact The API",
+# "Timeline I had", "Next Steps We" are a title and a new sentence.
+_OPENERS = frozenset(
+    "the this these that those we our i it its there in on at after before since when while during a an as "
+    "from for once following over by although however initially first then some all no on".split()
+)
+_NOT_TITLE = _OPENERS | frozenset("i however now but and so if yet still also".split())
+_MAX_RUN_IN_WORDS = 4
+FLAT_LINE = 1000  # characters: a printed page flattened into one line (a title may precede any capital)
+
+
+def run_in_headings(content: str, after: int = 0) -> list[Weak]:
+    """Titles run into the text (from `after` on): at a line start or after a sentence end, one to
+    four title words followed by a sentence that opens with a capitalised function word, or alone at
+    the end of the line. In a page flattened into one line, a title may also follow a word without
+    a stop (its list lost its line breaks), and after a stop one title word may precede any capital."""
+    out: list[Weak] = []
+    pos = 0
+    for line in content.split("\n"):
+        flat = len(line) >= FLAT_LINE
+        gaps = {0, *(m.end() for m in _SENTENCE_GAP.finditer(line))}
+        starts = sorted(gaps | ({m.end() for m in _WORD_GAP.finditer(line)} if flat else set()))
+        for at in starts:
+            if pos + at < after or (out and pos + at < out[-1].body):
+                continue
+            title_end = _run_in_title(line, at, flat and at in gaps)
+            if title_end:
+                body = title_end + len(line[title_end:]) - len(line[title_end:].lstrip(" \t"))
+                out.append(Weak("run_in", 7, (pos + at, pos + title_end), pos + body))
+        pos += len(line) + 1
+    return out
+
+
+def _title_shaped(words: list[str]) -> bool:
+    """"Root cause", "Next Steps", "Lessons learned": title words, none of them a sentence opener,
+    and no capital after a word in lower case ("delete behavior Timeline" is text, then a title)."""
+    if not all(_TITLE_WORD.fullmatch(w) and w.lower() not in _NOT_TITLE for w in words):
+        return False
+    return not any(a[:1].islower() and b[:1].isupper() for a, b in zip(words, words[1:]))
+
+
+def _run_in_title(line: str, at: int, flat: bool) -> int:
+    """End of the title that starts at `at` (0 if none)."""
+    if not line[at : at + 1].isupper():
+        return 0
+    words = [(m.start(), m.end()) for m in itertools.islice(_TOKEN.finditer(line, at), _MAX_RUN_IN_WORDS + 1)]
+    for k in range(1, min(len(words), _MAX_RUN_IN_WORDS) + 1):
+        if not _title_shaped([line[s:e] for s, e in words[:k]]):
+            return 0
+        end = words[k - 1][1]
+        if k == len(words):
+            return end  # the title ends the line
+        nxt = line[words[k][0] : words[k][1]]
+        if nxt[:1].isupper() and (nxt.lower() in _OPENERS or (flat and k == 1)):
+            return end
+    return 0

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from analyzer.nlp.bodies import page_debris
 from analyzer.nlp.sections import SectionClassifier, acceptable, build_sections, default_classifier
 
 
@@ -40,8 +41,9 @@ class SectionDetector:
             offset = doc._.pm_offset
             starts = [t.idx for t in doc]
             end_of_doc = offset + len(doc.text)
+            debris = page_debris(document, self.classifier)
             for cand in document.headings:
-                if not (offset <= cand.title_start < end_of_doc):
+                if not (offset <= cand.title_start < end_of_doc) or cand.title_start in debris:
                     continue
                 title = document.text[cand.title_start : cand.title_end]
                 lo = bisect.bisect_left(starts, cand.title_start - offset)
