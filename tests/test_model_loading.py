@@ -11,6 +11,8 @@ import spacy
 
 from analyzer.judging.classifiers.models import SharedTextcat, default_models_dir, load_textcat
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -49,3 +51,32 @@ def test_textcat_on_the_analysers_own_pipeline_gives_the_same_probabilities(task
     texts = _sentences() + [line for line in (ROOT / "examples/exemplary-ml-drift.md").read_text(encoding="utf-8").splitlines() if line.strip()]
     alone = [d.cats["POS"] for d in spacy.load(folder).pipe(texts, batch_size=64)]
     assert [d.cats["POS"] for d in hosted.pipe(texts, batch_size=64)] == alone
+
+
+TRICKY = ("Don't re-run it: U.S. on-call (e.g. @ravi) saw 5xx at 12:03 UTC via https://status.example.com/x?y=1 "
+          "and mailed ops@example.com; the p99 went 2.5x -> 10ms... \"Nope!\" :) we'll fix it in v2.3.1-rc.")
+
+
+def test_the_base_tokenizer_loaded_from_disk_alone_is_spacys_own():
+    """pmlint skips building the English tokenizer from the language defaults before the saved one
+    loads: every rule, affix and match comes from disk, so the tokens are the same."""
+    import spacy
+
+    from analyzer.config import load_config
+    from analyzer.nlp.pipeline import load_base
+
+    base = load_config().base_model
+    ours, theirs = load_base(base).tokenizer, spacy.load(base, exclude=["ner", "parser", "tagger"]).tokenizer
+    text = TRICKY + "\n\n" + "\n".join(p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.md")))
+    assert [t.text for t in ours(text)] == [t.text for t in theirs(text)]
+    assert ours.rules == theirs.rules
+
+
+def test_only_a_pipeline_that_saved_spacys_tokenizer_skips_its_construction(tmp_path):
+    from analyzer.nlp.pipeline import _saves_standard_tokenizer
+
+    (tmp_path / "config.cfg").write_text('[nlp]\nlang = "zh"\n\n[nlp.tokenizer]\n@tokenizers = "spacy.zh.ChineseTokenizer"\n')
+    assert not _saves_standard_tokenizer(str(tmp_path))
+    (tmp_path / "config.cfg").write_text('[nlp]\nlang = "en"\ntokenizer = {"@tokenizers":"spacy.Tokenizer.v1"}\n')
+    assert _saves_standard_tokenizer(str(tmp_path))
+    assert not _saves_standard_tokenizer("no_such_pipeline_package")
