@@ -176,6 +176,56 @@ def test_abstention_when_nothing_says_why():
     assert sure.cause_class == "cert_credential_expiry" and sure.confidence > a.confidence
 
 
+# specific evidence against the generic trigger: each names a change or a deploy, but the mechanism
+# is another class's (written for this test; none is an authored statement or corpus text)
+SPECIFIC_OVER_TRIGGER = [
+    ("After the deploy the payment gateway certificate had expired, and every handshake failed.", "cert_credential_expiry"),
+    ("The config change itself was fine; the job then ran out of connections in the shared pool.", "capacity_limit"),
+    ("We changed the settings on all regions at once, with no canary, and every cluster crashed together.",
+     "change_without_staged_rollout"),
+    ("Following the release, every client retried immediately without backoff and the retries flooded the API.",
+     "retry_storm_overload"),
+]
+
+
+@pytest.mark.parametrize("statement,expected", SPECIFIC_OVER_TRIGGER)
+def test_specific_cue_evidence_outweighs_the_generic_trigger(statement: str, expected: str):
+    texts, _labels = training_statements(load_taxonomy())
+    assert statement not in texts
+    clf = default_classifier()
+    assert clf.cue_counts([statement])[0, clf.classes.index(expected)] >= 1
+    assert clf.assign([statement]).cause_class == expected
+
+
+def test_every_class_has_cues_that_compile_and_match_its_own_examples():
+    from analyzer.judging.taxonomy import CUES
+
+    data = yaml.safe_load((Path(__file__).parents[1] / "analyzer" / "data" / CUES).read_text(encoding="utf-8"))
+    assert set(data["cues"]) == set(TAXONOMY_IDS)
+    clf = default_classifier()
+    for c in load_taxonomy():
+        assert c.cues, c.id
+        if c.id == OTHER:
+            continue
+        # the cues name the mechanism: at least one of the class's positive examples matches its cues
+        assert clf.cue_counts(list(c.positive))[:, clf.classes.index(c.id)].sum() >= 1, c.id
+
+
+def test_cue_evidence_does_not_invent_a_cause_and_a_bad_cue_is_a_config_error():
+    clf = default_classifier()
+    # no cue, no cause: narration stays `other`
+    assert clf.cue_counts(["We are sorry for the disruption and thank our users for their patience."]).sum() == 0
+    assert clf.assign(["We are sorry for the disruption and thank our users for their patience."]).cause_class == OTHER
+    without = CauseClassifier(load_taxonomy(), cue_weight=0.0)
+    statement = "The job ran out of connections in the shared pool."
+    assert clf.predict_proba([statement])[0, clf.classes.index("capacity_limit")] > \
+        without.predict_proba([statement])[0, without.classes.index("capacity_limit")]
+    with pytest.raises(ConfigError):
+        load_taxonomy([{"id": "mine", "positive": ["a b c", "d e f", "g h i"], "cues": ["(unclosed"]}])
+    mine = load_taxonomy([{"id": "mine", "positive": ["a b c", "d e f", "g h i"], "cues": [r"\bquorum lost\b"]}])
+    assert mine[-2].id == "mine" and mine[-2].cues == (r"\bquorum lost\b",)
+
+
 def test_config_adds_an_organisation_class():
     extra = [{"id": "feature_flag_debt", "name": "stale feature flag", "description": "an old flag",
               "guardrail": "flag expiry dates",
