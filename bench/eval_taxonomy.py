@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 sys.path.insert(0, str(ROOT))
 
-from analyzer.archive.statements import cause_statements, drop_boilerplate, learn_boilerplate  # noqa: E402
+from analyzer.archive.statements import drop_boilerplate, learn_boilerplate, statements_and_evidence  # noqa: E402
 from analyzer.archive.taxonomy import OTHER, default_classifier  # noqa: E402
 
 
@@ -45,12 +45,14 @@ def load_gold(labels: Path, annotators: str = "PQ") -> dict[str, dict]:
     return gold
 
 
-def corpus_statements(corpus: Path) -> dict[str, list[tuple[int, int, str]]]:
-    out = {}
+def corpus_statements(corpus: Path) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str, list[str]]]:
+    """Every corpus text's cause statements and evidence sentences (as the facts store keeps them)."""
+    out, evidence = {}, {}
     for sub in ("documents", "summaries"):
         for path in sorted((corpus / sub).glob("*.md")):
-            out[f"{sub}/{path.name}"] = cause_statements(path.read_text(encoding="utf-8"))[0]
-    return out
+            statements, _source, evidence[f"{sub}/{path.name}"] = statements_and_evidence(path.read_text(encoding="utf-8"))
+            out[f"{sub}/{path.name}"] = statements
+    return out, evidence
 
 
 def kind(gold_class: str, pred: str, overlaps: bool) -> str:
@@ -76,9 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     gold = load_gold(args.labels, args.annotators)
     t0 = time.perf_counter()
-    found = corpus_statements(args.corpus)
+    found, evidence = corpus_statements(args.corpus)
     t_extract = time.perf_counter() - t0
-    boilerplate = learn_boilerplate([(p, [s for _a, _b, s in st]) for p, st in found.items()])
+    boilerplate = learn_boilerplate([(p, [*(s for _a, _b, s in st), *evidence[p]]) for p, st in found.items()])
     t0 = time.perf_counter()
     clf = default_classifier()
     t_train = time.perf_counter() - t0
@@ -93,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         text = (args.corpus / file).read_text(encoding="utf-8")
         kept = set(drop_boilerplate([s for _a, _b, s in found[file]], boilerplate))
         statements = [(a, b, s) for a, b, s in found[file] if s in kept]
-        pred = clf.assign([s for _a, _b, s in statements]).cause_class
+        pred = clf.assign([s for _a, _b, s in statements], evidence=drop_boilerplate(evidence[file], boilerplate)).cause_class
         spans = [(s["start"], s["end"]) for s in row.get("cause_spans") or []]
         overlaps = any(a < e and b > s for a, b, _ in statements for s, e in spans)
         k = kind(row["class"], pred, overlaps)

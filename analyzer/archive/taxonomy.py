@@ -37,10 +37,12 @@ from analyzer.judging.taxonomy import OTHER, CauseClass, load_taxonomy, training
 __all__ = ["OTHER", "CauseClass", "load_taxonomy", "training_statements", "Assignment", "CauseClassifier",
            "classifier_for", "default_classifier", "taxonomy_key"]
 
-ABSTAIN_BELOW = 0.1
+ABSTAIN_BELOW = 0.15
 POSITION_DECAY = 0.15
-SVM_C = 0.5
-CUE_WEIGHT = 2.0  # added to a class's logit per matching cue (`cause_cues.yaml`); chosen by bench/tune_taxonomy.py
+SVM_C = 1.0
+CUE_WEIGHT = 0.0  # added to a class's logit per matching cue (`cause_cues.yaml`); chosen by bench/tune_taxonomy.py
+EVIDENCE_WEIGHT = 0.3  # document-level cue evidence from the whole text, added to the class means; likewise
+EVIDENCE_SATURATION = 3  # sentences with a class's cues beyond this add nothing more
 TEMPERATURE = 4.0  # softmax over the SVM's decision values: probabilities for weighting and abstention; chosen with the other three by bench/tune_taxonomy.py
 
 
@@ -64,7 +66,8 @@ class CauseClassifier:
 
     def __init__(self, taxonomy: Sequence[CauseClass], training: tuple[list[str], list[str]] | None = None, *,
                  c: float = SVM_C, temperature: float = TEMPERATURE, decay: float = POSITION_DECAY,
-                 threshold: float = ABSTAIN_BELOW, cue_weight: float = CUE_WEIGHT) -> None:
+                 threshold: float = ABSTAIN_BELOW, cue_weight: float = CUE_WEIGHT,
+                 evidence_weight: float = EVIDENCE_WEIGHT) -> None:
         """`training`: (statements, class ids) instead of the authored ones (bench/tune_taxonomy.py
         trains on part of them to choose the constants on the rest)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -75,6 +78,7 @@ class CauseClassifier:
         self.by_id = {c.id: c for c in self.taxonomy}
         texts, labels = training if training is not None else training_statements(self.taxonomy)
         self.temperature, self.decay, self.threshold, self.cue_weight = temperature, decay, threshold, cue_weight
+        self.evidence_weight = evidence_weight
         features = make_union(
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2),
@@ -84,6 +88,16 @@ class CauseClassifier:
         self.classes = [str(c) for c in self.model.classes_]
         self.other = self.classes.index(OTHER)
         self.cues = [[re.compile(c, re.I) for c in self.by_id[cid].cues] for cid in self.classes]
+        self.any_cue = [re.compile("|".join(f"(?:{c})" for c in self.by_id[cid].cues), re.I)
+                        if self.by_id[cid].cues and cid != OTHER else None for cid in self.classes]
+
+    def evidence_prior(self, sentences: Sequence[str]) -> np.ndarray:
+        """Per class, the document-level cue evidence: the share of `EVIDENCE_SATURATION` sentences
+        (statements and evidence sentences, without repeats) that match one of its cues, times
+        `evidence_weight`; nothing for `other`."""
+        unique = list(dict.fromkeys(sentences))
+        counts = np.array([sum(1 for s in unique if rx.search(s)) if rx is not None else 0 for rx in self.any_cue], float)
+        return self.evidence_weight * np.minimum(counts, EVIDENCE_SATURATION) / EVIDENCE_SATURATION
 
     def cue_counts(self, statements: Sequence[str]) -> np.ndarray:
         """statements x classes: how many of each class's cues match each statement."""
@@ -104,21 +118,22 @@ class CauseClassifier:
         return exp / exp.sum(axis=1, keepdims=True)
 
     def assign(self, statements: Sequence[str], proba: np.ndarray | None = None,
-               threshold: float | None = None) -> Assignment:
+               threshold: float | None = None, evidence: Sequence[str] = ()) -> Assignment:
+        """`evidence`: the document's other sentences that match a cue (`evidence_sentences`)."""
         threshold = self.threshold if threshold is None else threshold
         proba = self.predict_proba(statements) if proba is None else proba
-        if len(proba) == 0:
-            return Assignment(OTHER, 0.0)
+        prior = self.evidence_prior([*statements, *evidence]) if self.evidence_weight else np.zeros(len(self.classes))
         # a statement counts as much as it looks like a cause, and earlier ones more: cause
         # sections lead with the cause, later sentences add detail, detection and repair
         weights = (1.0 - proba[:, self.other]) / (1.0 + self.decay * np.arange(len(proba)))
-        if weights.sum() <= 1e-9:
+        if weights.sum() <= 1e-9 and not prior.any():
             return Assignment(OTHER, 0.0)
-        mean = (proba * weights[:, None]).sum(axis=0) / weights.sum()
+        mean = (proba * weights[:, None]).sum(axis=0) / weights.sum() if weights.sum() > 1e-9 else np.zeros(len(self.classes))
+        mean = mean + prior
         mean[self.other] = 0.0
         top = int(np.argmax(mean))
         statement_classes = tuple(self.classes[int(i)] for i in proba.argmax(axis=1))
-        best = int(np.argmax(proba[:, top] * weights))
+        best = int(np.argmax(proba[:, top] * weights)) if len(proba) else None
         scores = {self.classes[i]: round(float(v), 4) for i, v in enumerate(mean) if v >= 0.05}
         if mean[top] < threshold:
             return Assignment(OTHER, float(mean[top]), scores, statement_classes, None)
