@@ -1,9 +1,10 @@
 """Error analysis of the cause-class assignment on the labelled corpus documents (fast: no facts
 store, no clustering; the same extraction, boilerplate removal and classifier as `cluster`).
 
-    python bench/eval_taxonomy.py [--corpus ../shared/corpus] [--labels bench/real] [--errors]
+    python bench/eval_taxonomy.py [--corpus ../shared/corpus] [--labels bench/real] [--errors] [--annotators PQ]
 
-Each labelled document (bench/real/causes_P.jsonl, then causes_Q.jsonl) is counted once as
+Each labelled document (bench/real/causes_P.jsonl, then causes_Q.jsonl; `--annotators P`, `Q` or
+`R` for one annotator's documents) is counted once as
 - `right`: the assigned class is the labelled one;
 - `extraction`: wrong, and no extracted cause statement overlaps a labelled cause span (or none
   was extracted): the classifier never saw the cause;
@@ -28,13 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 sys.path.insert(0, str(ROOT))
 
-from analyzer.archive.statements import cause_statements, drop_boilerplate, learn_boilerplate  # noqa: E402
+from analyzer.archive.statements import drop_boilerplate, learn_boilerplate, statements_and_evidence  # noqa: E402
 from analyzer.archive.taxonomy import OTHER, default_classifier  # noqa: E402
 
 
-def load_gold(labels: Path) -> dict[str, dict]:
+def load_gold(labels: Path, annotators: str = "PQ") -> dict[str, dict]:
     gold: dict[str, dict] = {}
-    for name in ("causes_P.jsonl", "causes_Q.jsonl"):
+    for name in (f"causes_{a}.jsonl" for a in annotators):
         path = labels / name
         if path.is_file():
             for line in path.read_text(encoding="utf-8").splitlines():
@@ -44,12 +45,14 @@ def load_gold(labels: Path) -> dict[str, dict]:
     return gold
 
 
-def corpus_statements(corpus: Path) -> dict[str, list[tuple[int, int, str]]]:
-    out = {}
+def corpus_statements(corpus: Path) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str, list[str]]]:
+    """Every corpus text's cause statements and evidence sentences (as the facts store keeps them)."""
+    out, evidence = {}, {}
     for sub in ("documents", "summaries"):
         for path in sorted((corpus / sub).glob("*.md")):
-            out[f"{sub}/{path.name}"] = cause_statements(path.read_text(encoding="utf-8"))[0]
-    return out
+            statements, _source, evidence[f"{sub}/{path.name}"] = statements_and_evidence(path.read_text(encoding="utf-8"))
+            out[f"{sub}/{path.name}"] = statements
+    return out, evidence
 
 
 def kind(gold_class: str, pred: str, overlaps: bool) -> str:
@@ -67,15 +70,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--labels", type=Path, default=ROOT / "bench" / "real")
     ap.add_argument("--errors", action="store_true", help="list wrong documents (path, labelled, assigned, kind)")
+    ap.add_argument("--annotators", default="PQ", help="whose labels: P and Q split the 257 documents (develop on one, "
+                    "check on the other); R is the blind second annotation of 52 of them")
     args = ap.parse_args(argv)
     if not (args.corpus / "index.csv").is_file():
         print(f"corpus not found at {args.corpus}; nothing to evaluate", file=sys.stderr)
         return 0
-    gold = load_gold(args.labels)
+    gold = load_gold(args.labels, args.annotators)
     t0 = time.perf_counter()
-    found = corpus_statements(args.corpus)
+    found, evidence = corpus_statements(args.corpus)
     t_extract = time.perf_counter() - t0
-    boilerplate = learn_boilerplate([(p, [s for _a, _b, s in st]) for p, st in found.items()])
+    boilerplate = learn_boilerplate([(p, [*(s for _a, _b, s in st), *evidence[p]]) for p, st in found.items()])
     t0 = time.perf_counter()
     clf = default_classifier()
     t_train = time.perf_counter() - t0
@@ -90,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         text = (args.corpus / file).read_text(encoding="utf-8")
         kept = set(drop_boilerplate([s for _a, _b, s in found[file]], boilerplate))
         statements = [(a, b, s) for a, b, s in found[file] if s in kept]
-        pred = clf.assign([s for _a, _b, s in statements]).cause_class
+        pred = clf.assign([s for _a, _b, s in statements], evidence=drop_boilerplate(evidence[file], boilerplate)).cause_class
         spans = [(s["start"], s["end"]) for s in row.get("cause_spans") or []]
         overlaps = any(a < e and b > s for a, b, _ in statements for s, e in spans)
         k = kind(row["class"], pred, overlaps)
@@ -106,7 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     n = len(rows)
     print(f"{n} labelled documents; extraction over the corpus {t_extract:.1f} s, training {t_train:.2f} s, "
           f"assignment {t_assign:.2f} s")
-    print(f"accuracy {kinds['right'] / n:.3f}; given the labelled spans instead: {span_right / n:.3f}")
+    from sklearn.metrics import f1_score
+
+    macro = f1_score([r[1] for r in rows], [r[2] for r in rows], average="macro")
+    print(f"accuracy {kinds['right'] / n:.3f}, macro-F1 {macro:.3f}; given the labelled spans instead: {span_right / n:.3f}")
     for k in ("right", "extraction", "classifier", "abstention", "false class"):
         print(f"  {k:12s} {kinds[k]:4d}  {kinds[k] / n:.3f}")
     print("\n| class | labelled | assigned | precision | recall |\n| --- | ---: | ---: | ---: | ---: |")

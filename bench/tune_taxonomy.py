@@ -1,5 +1,5 @@
 """Choose the cause classifier's constants (SVM C, softmax temperature, position decay, abstention
-threshold) on held-out AUTHORED statements, never on the corpus labels.
+threshold, weights of the statement and document cue evidence) on held-out AUTHORED statements, never on the corpus labels.
 
     python bench/tune_taxonomy.py [--folds 5]
 
@@ -32,7 +32,9 @@ GRID = {
     "c": (0.5, 1.0),
     "temperature": (4.0, 8.0),
     "decay": (0.15, 0.5),
-    "threshold": (0.02, 0.05, 0.1, 0.15, 0.2, 0.3),
+    "threshold": (0.05, 0.1, 0.15, 0.2),
+    "cue_weight": (0.0, 1.0, 2.0),
+    "evidence_weight": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5),
 }
 MAX_NOISE = 8  # `other` statements around a cause statement: extracted statements are mostly not causes
 
@@ -74,21 +76,32 @@ def main(argv: list[str] | None = None) -> int:
         for c in GRID["c"]:
             clf = CauseClassifier(taxonomy, ([texts[i] for i in train], [labels[i] for i in train]), c=c)
             decisions = [clf.model.decision_function(d) for d, _y in docs]
-            for temperature, decay, threshold in itertools.product(GRID["temperature"], GRID["decay"], GRID["threshold"]):
-                clf.temperature, clf.decay = temperature, decay
+            cues = [clf.cue_counts(d) for d, _y in docs]
+            # document-level evidence: a simulated document's sentences are its statements
+            clf.evidence_weight = 1.0
+            base = {tuple(d): clf.evidence_prior(d) for d, _y in docs}
+            for temperature, decay, threshold, cue_weight, ew in itertools.product(
+                    GRID["temperature"], GRID["decay"], GRID["threshold"], GRID["cue_weight"], GRID["evidence_weight"]):
+                clf.temperature, clf.decay, clf.evidence_weight = temperature, decay, ew
+                clf.evidence_prior = lambda sentences, ew=ew: ew * base[tuple(sentences)]  # cached regex counts
                 right = 0
-                for (d, gold), dec in zip(docs, decisions):
-                    z = dec * temperature
+                for (d, gold), dec, cue in zip(docs, decisions, cues):
+                    z = dec * temperature + cue_weight * cue
                     z -= z.max(axis=1, keepdims=True)
                     proba = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
                     right += clf.assign(d, proba, threshold=threshold).cause_class == gold
-                scores.setdefault((c, temperature, decay, threshold), []).append(right / len(docs))
+                scores.setdefault((c, temperature, decay, threshold, cue_weight, ew), []).append(right / len(docs))
     order = {key: i for i, key in enumerate(itertools.product(*GRID.values()))}
     ranked = sorted(scores.items(), key=lambda kv: (-round(float(np.mean(kv[1])), 4), order[kv[0]]))
     print(f"{len(texts)} authored statements, {args.folds} folds; simulated documents per fold about {len(docs)}")
-    print("| C | temperature | decay | threshold | document accuracy (mean over folds) |\n| ---: | ---: | ---: | ---: | ---: |")
-    for (c, t, d, th), s in ranked[:10]:
-        print(f"| {c} | {t} | {d} | {th} | {np.mean(s):.3f} |")
+    print("| C | temperature | decay | threshold | cue weight | evidence weight | document accuracy (mean over folds) |\n"
+          "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for (c, t, d, th, cw, ew), s in ranked[:10]:
+        print(f"| {c} | {t} | {d} | {th} | {cw} | {ew} | {np.mean(s):.3f} |")
+    for i, name in ((4, "cue weight"), (5, "evidence weight")):  # the best of the other constants at each value
+        for v in GRID[name.replace(" ", "_")]:
+            best = max(np.mean(s) for key, s in scores.items() if key[i] == v)
+            print(f"best with {name} {v}: {best:.3f}")
     return 0
 
 

@@ -176,6 +176,83 @@ def test_abstention_when_nothing_says_why():
     assert sure.cause_class == "cert_credential_expiry" and sure.confidence > a.confidence
 
 
+# specific evidence against the generic trigger: each names a change or a deploy, but the mechanism
+# is another class's (written for this test; none is an authored statement or corpus text)
+SPECIFIC_OVER_TRIGGER = [
+    ("After the deploy the payment gateway certificate had expired, and every handshake failed.", "cert_credential_expiry"),
+    ("The config change itself was fine; the job then ran out of connections in the shared pool.", "capacity_limit"),
+    ("We changed the settings on all regions at once, with no canary, and every cluster crashed together.",
+     "change_without_staged_rollout"),
+    ("Following the release, every client retried immediately without backoff and the retries flooded the API.",
+     "retry_storm_overload"),
+]
+
+
+@pytest.mark.parametrize("statement,expected", SPECIFIC_OVER_TRIGGER)
+def test_specific_cue_evidence_outweighs_the_generic_trigger(statement: str, expected: str):
+    texts, _labels = training_statements(load_taxonomy())
+    assert statement not in texts
+    clf = default_classifier()
+    assert clf.cue_counts([statement])[0, clf.classes.index(expected)] >= 1
+    assert clf.assign([statement]).cause_class == expected
+
+
+def test_every_class_has_cues_that_compile_and_match_its_own_examples():
+    from analyzer.judging.taxonomy import CUES
+
+    data = yaml.safe_load((Path(__file__).parents[1] / "analyzer" / "data" / CUES).read_text(encoding="utf-8"))
+    assert set(data["cues"]) == set(TAXONOMY_IDS)
+    clf = default_classifier()
+    for c in load_taxonomy():
+        assert c.cues, c.id
+        if c.id == OTHER:
+            continue
+        # the cues name the mechanism: at least one of the class's positive examples matches its cues
+        assert clf.cue_counts(list(c.positive))[:, clf.classes.index(c.id)].sum() >= 1, c.id
+
+
+def test_cue_evidence_does_not_invent_a_cause_and_a_bad_cue_is_a_config_error():
+    clf = default_classifier()
+    # no cue, no cause: narration stays `other`
+    assert clf.cue_counts(["We are sorry for the disruption and thank our users for their patience."]).sum() == 0
+    assert clf.assign(["We are sorry for the disruption and thank our users for their patience."]).cause_class == OTHER
+    # a cue raises its class, as statement evidence (logits) and as document evidence (class means)
+    statement = "The job ran out of connections in the shared pool."
+    with_cues = CauseClassifier(load_taxonomy(), cue_weight=2.0, evidence_weight=0.3)
+    without = CauseClassifier(load_taxonomy(), cue_weight=0.0, evidence_weight=0.0)
+    capacity = with_cues.classes.index("capacity_limit")
+    assert with_cues.predict_proba([statement])[0, capacity] > without.predict_proba([statement])[0, capacity]
+    assert with_cues.assign([statement]).scores["capacity_limit"] > without.assign([statement]).scores.get("capacity_limit", 0)
+    with pytest.raises(ConfigError):
+        load_taxonomy([{"id": "mine", "positive": ["a b c", "d e f", "g h i"], "cues": ["(unclosed"]}])
+    mine = load_taxonomy([{"id": "mine", "positive": ["a b c", "d e f", "g h i"], "cues": [r"\bquorum lost\b"]}])
+    assert mine[-2].id == "mine" and mine[-2].cues == (r"\bquorum lost\b",)
+
+
+def test_evidence_from_the_whole_text_weighs_in_the_document_decision():
+    """The cause section only names the trigger; the summary says what failed. The summary's cue
+    sentence is kept as evidence (not as a cause statement) and decides between close classes."""
+    from analyzer.archive.statements import evidence_sentences
+
+    text = ("# Checkout outage\n\n## Summary\n\nCheckout failed for an hour after the payment gateway's TLS "
+            "certificate expired at midnight.\n\nWe thank our users for their patience.\n\n## Root cause\n\n"
+            "The gateway stopped accepting connections and nobody had a reminder for it.\n")
+    statements = [s for _a, _b, s in cause_statements(text)[0]]
+    evidence = evidence_sentences(text)
+    assert evidence == ["Checkout failed for an hour after the payment gateway's TLS certificate expired at midnight."]
+    assert not any("patience" in s for s in evidence)
+    clf = default_classifier()
+    assert statements == ["The gateway stopped accepting connections and nobody had a reminder for it."]
+    without, with_evidence = clf.assign(statements), clf.assign(statements, evidence=evidence)
+    assert with_evidence.cause_class == "cert_credential_expiry"
+    assert with_evidence.scores["cert_credential_expiry"] > without.scores.get("cert_credential_expiry", 0.0)
+    prior = clf.evidence_prior(evidence)
+    assert prior[clf.classes.index("cert_credential_expiry")] > 0 and prior[clf.other] == 0
+    # evidence alone, without cause statements, is bounded by the weight: one sentence stays below abstention
+    alone = clf.assign([], evidence=evidence)
+    assert alone.confidence <= clf.evidence_weight
+
+
 def test_config_adds_an_organisation_class():
     extra = [{"id": "feature_flag_debt", "name": "stale feature flag", "description": "an old flag",
               "guardrail": "flag expiry dates",

@@ -61,6 +61,7 @@ class CauseDocument:
     cause: str
     content_hash: str = ""
     statements: list[str] = field(default_factory=list)  # cause statements (analyzer.archive.statements)
+    evidence: list[str] = field(default_factory=list)  # sentences anywhere that match a cue (evidence_sentences)
 
 
 class CauseSpace:
@@ -387,11 +388,10 @@ def _label(key_phrases: list[str], guardrail: str | None) -> str:
 
 def archive_documents(root: str | Path, *, config=None, store=None, jobs: int | None = None) -> list[CauseDocument]:  # noqa: ANN001
     """The archive's documents with their cause text, from the store where scoring put them."""
-    out = []
-    for path, h, facts in collect_facts(root, config=config, store=store, jobs=jobs):
-        out.append(CauseDocument(path, facts.get("title") or path_title(path), facts.get("date") or path_date(path),
-                                 facts.get("cause") or "", h, [s[2] for s in facts.get("statements") or []]))
-    return out
+    return [CauseDocument(path, facts.get("title") or path_title(path), facts.get("date") or path_date(path),
+                          facts.get("cause") or "", h, [s[2] for s in facts.get("statements") or []],
+                          list(facts.get("evidence") or []))
+            for path, h, facts in collect_facts(root, config=config, store=store, jobs=jobs)]
 
 
 def cluster_archive(root: str | Path, *, config=None, store=None, seed: int = 0, k: int | None = None,  # noqa: ANN001

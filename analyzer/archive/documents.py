@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.archive.causes import cause_text
-from analyzer.archive.statements import cause_statements
+from analyzer.archive.statements import statements_and_evidence
 from analyzer.errors import InputError
 from analyzer.reading.describe import describe
 from analyzer.reading.html import html_to_text, is_html
@@ -28,6 +28,7 @@ def document_facts(text: str) -> dict[str, Any]:
     """What clustering and the rows need from a document, computed without spaCy."""
     title, when = describe(text)
     cause, source = cause_text(text)
-    statements, statement_source = cause_statements(text)
+    statements, statement_source, evidence = statements_and_evidence(text)
     return {"title": title, "date": when, "cause": cause, "cause_source": source,
-            "statements": [list(s) for s in statements], "statement_source": statement_source}
+            "statements": [list(s) for s in statements], "statement_source": statement_source,
+            "evidence": evidence}

@@ -85,9 +85,10 @@ class CauseModel:
         tokens = _tokens(title, statements)
         return set(phrases(cause_clauses(tokens, self.proper | proper_nouns([tokens]))))
 
-    def place(self, title: str, statements: Sequence[str]) -> tuple[Assignment, int | None, set[str]]:
-        """A new incident's class, the recurring cause it joins (None: none yet) and its features."""
-        assignment = self.classifier.assign(list(statements))
+    def place(self, title: str, statements: Sequence[str], evidence: Sequence[str] = ()) -> tuple[Assignment, int | None, set[str]]:
+        """A new incident's class, the recurring cause it joins (None: none yet) and its features
+        (`evidence`: its sentences anywhere that match a cue, `evidence_sentences`)."""
+        assignment = self.classifier.assign(list(statements), evidence=list(evidence))
         feats = self.doc_features(title, statements)
         return assignment, self._cluster_for(assignment.cause_class, feats), feats
 
@@ -109,13 +110,14 @@ def build_model(documents: Sequence[CauseDocument], classifier: CauseClassifier,
     """Classes, mechanisms and recurring clusters of a collection (deterministic; `seed` is kept
     for the record only)."""
     docs = sorted(documents, key=lambda d: (d.path, d.content_hash))
-    boilerplate = learn_boilerplate([(d.path, d.statements) for d in docs])
+    boilerplate = learn_boilerplate([(d.path, [*d.statements, *d.evidence]) for d in docs])
     statements = [drop_boilerplate(d.statements, boilerplate) for d in docs]
     flat = [s for ss in statements for s in ss]
     proba = classifier.predict_proba(flat)
     assignments, pos = [], 0
-    for ss in statements:
-        assignments.append(classifier.assign(ss, proba[pos : pos + len(ss)]))
+    for d, ss in zip(docs, statements):
+        evidence = drop_boilerplate(d.evidence, boilerplate)
+        assignments.append(classifier.assign(ss, proba[pos : pos + len(ss)], evidence=evidence))
         pos += len(ss)
     tokens = [_tokens(d.title, ss) for d, ss in zip(docs, statements)]
     proper = proper_nouns(tokens)

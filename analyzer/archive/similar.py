@@ -18,7 +18,7 @@ import numpy as np
 from analyzer.archive.cause_report import cached_model
 from analyzer.archive.clustering import archive_documents
 from analyzer.archive.recurring import CauseModel
-from analyzer.archive.statements import cause_statements
+from analyzer.archive.statements import cause_statements, evidence_sentences
 from analyzer.archive.store import content_hash
 from analyzer.archive.taxonomy import OTHER
 from analyzer.reading.describe import describe
@@ -72,9 +72,9 @@ def _vectors(model: CauseModel):  # noqa: ANN202 - (vectorizer, matrix)
 
 
 def rank(model: CauseModel, title: str, statements: Sequence[str], *, k: int = 5,
-         exclude_hash: str | None = None) -> tuple[Placement, list[Neighbour]]:
+         exclude_hash: str | None = None, evidence: Sequence[str] = ()) -> tuple[Placement, list[Neighbour]]:
     """The draft's placement and its k nearest past incidents by cause."""
-    assignment, cid, feats = model.place(title, statements)
+    assignment, cid, feats = model.place(title, statements, evidence)
     label = model.clusters[cid].label if cid is not None else None
     placement = Placement(assignment.cause_class, assignment.confidence, cid, label)
     if not model.documents:
@@ -127,7 +127,7 @@ def similar_with_placement(text: str, *, root: str | Path, config=None, store=No
     model = cached_model(archive_documents(root, config=config, store=store), config["archive"].get("cause_classes") or ())
     title, _date = describe(text)
     statements = [s for _a, _b, s in cause_statements(text)[0]]
-    return rank(model, title or "", statements, k=k, exclude_hash=content_hash(text))
+    return rank(model, title or "", statements, k=k, exclude_hash=content_hash(text), evidence=evidence_sentences(text))
 
 
 def similar(text: str, *, root: str | Path, config=None, store=None, k: int = 5, seed: int = 0) -> list[Neighbour]:  # noqa: ANN001

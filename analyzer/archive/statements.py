@@ -14,9 +14,10 @@ from collections import Counter, defaultdict
 from pathlib import PurePath
 from typing import Sequence
 
-from analyzer.judging.cause_statements import CAUSE_SECTIONS, CHROME, MAX_STATEMENTS, MECHANISM, MIN_WORDS, cause_statements
+from analyzer.judging.cause_statements import (CAUSE_SECTIONS, CHROME, MAX_STATEMENTS, MECHANISM, MIN_WORDS, cause_statements,
+                                               evidence_sentences, statements_and_evidence)
 
-__all__ = ["CAUSE_SECTIONS", "CHROME", "MAX_STATEMENTS", "MECHANISM", "MIN_WORDS", "cause_statements", "normalise",
+__all__ = ["CAUSE_SECTIONS", "CHROME", "MAX_STATEMENTS", "MECHANISM", "MIN_WORDS", "cause_statements", "evidence_sentences", "statements_and_evidence", "normalise",
            "publisher", "learn_boilerplate", "drop_boilerplate", "BOILERPLATE_MIN_DOCS"]
 
 BOILERPLATE_MIN_DOCS = 3

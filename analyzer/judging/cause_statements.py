@@ -11,6 +11,11 @@ publisher's boilerplate over them (`archive/statements.py`).
    their first sentences. At most `MAX_STATEMENTS` per document.
 3. **Chrome.** Page chrome is dropped per document (`CHROME`).
 
+Beside the statements, `evidence_sentences` keeps the sentences anywhere in the document that match
+a cue of the packaged taxonomy (`analyzer/data/cause_cues.yaml`): a reviewer reads the whole text,
+and a certificate that expired or a pool that ran out is often said in the summary or the timeline
+rather than in the cause section. The classifier weighs them as document-level evidence.
+
 No scikit-learn here: extraction runs in the scoring workers and its result is stored as facts.
 """
 
@@ -26,6 +31,7 @@ CAUSE_SECTIONS = ("root_cause", "contributing_factors", "five_whys", "lessons_le
 MIN_WORDS = 5
 MAX_WORDS = 80
 MAX_STATEMENTS = 15
+MAX_EVIDENCE = 40
 
 # A mechanism: a causal link, an absence, a failure, a limit, or an AI-specific failure.
 MECHANISM = re.compile(
@@ -130,7 +136,17 @@ def cause_statements(text: str) -> tuple[list[tuple[int, int, str]], str]:
     document, the sentences that say outright what caused what (`STATED_CAUSE`: a summary often
     names the cause when the cause section only lists repairs). Without cause sections, the
     sentences of the whole text that carry a mechanism cue, those that state a cause first."""
+    return _statements(text, *_cause_spans(text))
+
+
+def statements_and_evidence(text: str) -> tuple[list[tuple[int, int, str]], str, list[str]]:
+    """`cause_statements` and `evidence_sentences` of one text, its sections found once."""
     spans, rest, masked = _cause_spans(text)
+    return (*_statements(text, spans, rest, masked), evidence_sentences(text, masked))
+
+
+def _statements(text: str, spans: list[tuple[int, int, str]], rest: list[tuple[int, int]],
+                masked: str) -> tuple[list[tuple[int, int, str]], str]:
     found: list[tuple[int, int, str]] = []
     fallback: list[tuple[int, int, str]] = []
     for start, end, category in spans:
@@ -147,3 +163,26 @@ def cause_statements(text: str) -> tuple[list[tuple[int, int, str]], str]:
              if (st := statement(text, s, e)) is not None and MECHANISM.search(st[2])]
     whole = [st for st in whole if STATED_CAUSE.search(st[2])] + [st for st in whole if not STATED_CAUSE.search(st[2])]
     return whole[:MAX_STATEMENTS], "whole"
+
+
+@lru_cache(maxsize=1)
+def _any_cue() -> re.Pattern[str]:
+    from analyzer.judging.taxonomy import packaged_taxonomy
+
+    return re.compile("|".join(f"(?:{cue})" for c in packaged_taxonomy() for cue in c.cues), re.I)
+
+
+def evidence_sentences(text: str, masked: str | None = None) -> list[str]:
+    """The sentences of the whole text (headings included) that match a cue of a packaged class,
+    in document order, without repeats; at most `MAX_EVIDENCE`. `masked`: the text with code and
+    markup blanked, when the caller has it."""
+    masked = section_bodies(text)[1] if masked is None else masked
+    cue = _any_cue()
+    out: list[str] = []
+    for s, e in sentences(masked, 0, len(masked)):
+        st = statement(text, s, e)
+        if st is not None and st[2] not in out and cue.search(st[2]):
+            out.append(st[2])
+            if len(out) == MAX_EVIDENCE:
+                break
+    return out

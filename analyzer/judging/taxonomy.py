@@ -7,6 +7,7 @@ taxonomy lives in the archive stage (`archive/taxonomy.py`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -27,8 +28,10 @@ class CauseClass:
     positive: tuple[str, ...] = ()
     negative: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()  # lemmas or lemma phrases of the mechanism and its guardrail
+    cues: tuple[str, ...] = ()  # regular expressions naming the mechanism specifically (`cause_cues.yaml`)
 
 
+CUES = "cause_cues.yaml"  # analyzer/data: cue evidence per packaged class
 AUTHORED = ("cause_statements.yaml", "cause_statements_registers.yaml", "cause_statements_plain.yaml")  # analyzer/data: the training statements
 
 
@@ -45,14 +48,25 @@ def _parse_class(raw: Any, origin: str) -> CauseClass:
     terms = raw.get("terms") or []
     if not isinstance(terms, list) or not all(isinstance(x, str) and x.strip() for x in terms):
         raise ConfigError(f"{origin}: cause class {raw['id']}: `terms` must be a list of words or phrases")
+    cues = raw.get("cues") or []
+    if not isinstance(cues, list) or not all(isinstance(x, str) and x.strip() for x in cues):
+        raise ConfigError(f"{origin}: cause class {raw['id']}: `cues` must be a list of regular expressions")
+    for cue in cues:
+        try:
+            re.compile(cue, re.I)
+        except re.error as exc:
+            raise ConfigError(f"{origin}: cause class {raw['id']}: cue {cue!r} is not a regular expression ({exc})") from None
     return CauseClass(raw["id"].strip(), str(raw.get("name") or raw["id"]).strip(), str(raw.get("description") or ""),
-                      str(raw.get("guardrail") or ""), tuple(pos), tuple(neg), tuple(t.strip().lower() for t in terms))
+                      str(raw.get("guardrail") or ""), tuple(pos), tuple(neg), tuple(t.strip().lower() for t in terms),
+                      tuple(cues))
 
 
 def load_taxonomy(extra: Sequence[Any] = ()) -> list[CauseClass]:
     """The packaged classes, then the organisation's (`archive.cause_classes`); an extra class
     with a packaged id replaces it. An extra class needs positive examples to be learnt."""
-    classes = {c.id: c for c in (_parse_class(r, "causes.yaml") for r in _packaged("causes.yaml")["classes"])}
+    cues = _packaged(CUES)["cues"]
+    classes = {c.id: c for c in (_parse_class({**r, "cues": cues.get(r.get("id")) or r.get("cues")}, "causes.yaml")
+                                 for r in _packaged("causes.yaml")["classes"])}
     for raw in extra or ():
         c = _parse_class(raw, "archive.cause_classes")
         if c.id not in classes and len(c.positive) < 3:
