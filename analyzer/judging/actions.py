@@ -44,7 +44,8 @@ DUE = re.compile(
 PRIORITY = re.compile(r"\b(?P<p>P[0-4])\b|\bpriority\s*[:=-]?\s*(?P<word>critical|high|medium|low|p[0-4])\b", re.I)
 DONE_WORDS = re.compile(r"(?:\b(?:done|completed?|fixed|resolved|shipped|merged|deployed|closed|implemented)\b|✅|✔)"
                         r"(?:\s*(?:on|in)?\s*[:(]?\s*(?P<on>\d{4}-\d{2}-\d{2}))?", re.I)
-OPEN_WORDS = re.compile(r"\b(?:in progress|in-progress|to ?do|todo|open|planned|pending|not started|wip|ongoing|tbd)\b", re.I)
+OPEN_WORDS = re.compile(r"\b(?:in progress|in-progress|to ?do|todo|open|planned|pending|not started|wip|ongoing|tbd|"
+                        r"(?:have|has) (?:begun|started))\b", re.I)
 # "set up", "put" and "shut down" open imperatives as often as past sentences, and "need" is not a past tense
 PAST_START = re.compile(r"^(?:we\s+)?(?:(?!(?:need|proceed|succeed|exceed|feed|speed)\b)[a-z][a-z-]*ed|built|made|rolled back|wrote|ran|"
                         r"sent|began|took)\b", re.I)
@@ -325,7 +326,7 @@ def _status(body: str, task: str | None) -> tuple[str, str | None]:
     done = DONE_WORDS.search(body)
     if task:
         return task, done.group("on") if done and task == "done" else None
-    if done and not re.search(r"\b(?:not|once|when|until|after|be|is|are|where|which)\s+(?:\w+\s+)?" + re.escape(done.group(0).split()[0]), body, re.I):
+    if done and not re.search(r"\b(?:not|once|when|until|after|be|is|are|where|which|to)\s+(?:\w+\s+)?" + re.escape(done.group(0).split()[0]), body, re.I):
         return "done", done.group("on")
     if DONE_PREVENTION.search(body):
         return "done", None
