@@ -16,6 +16,9 @@ Blame: a finding of the blame family is right when it overlaps a labelled blame 
 annotator marked `uncertain` count neither for nor against precision (they are reported apart)
 and are left out of recall. Sections: a canonical section is found when the Report maps a heading
 to it; a "section missing" finding is right when the labels do not have that section.
+What-not-why recall is given over every labelled instance fix and, as `what_not_why_recall_not_done`,
+without the ones labelled done (past-tense remediation, which issue 10 says is no action item and
+the check leaves alone by design).
 """
 
 from __future__ import annotations
@@ -83,6 +86,7 @@ def action_figures(labels: dict[str, dict], reports: dict) -> dict:
     owner = Counter()
     outside = 0  # action.* findings of any rule that are on no labelled action item
     what_total = what_found = 0
+    open_total = open_found = 0  # without the items labelled done: past-tense remediation is no action item (issue 10)
     for file, rec in labels.items():
         report = reports[file]
         actions = rec.get("actions", [])
@@ -106,9 +110,12 @@ def action_figures(labels: dict[str, dict], reports: dict) -> dict:
                 wnw["why"] += 1
         for a in actions:
             if a["kind"] == "what":
+                found = any(f.rule in WHAT_NOT_WHY and f.start < a["end"] and a["start"] < f.end for f in report.findings)
                 what_total += 1
-                what_found += any(f.rule in WHAT_NOT_WHY and f.start < a["end"] and a["start"] < f.end
-                                  for f in report.findings)
+                what_found += found
+                if a.get("status") != "done":
+                    open_total += 1
+                    open_found += found
     det = detection_figures(labels, reports)
     return {
         **det,
@@ -116,6 +123,9 @@ def action_figures(labels: dict[str, dict], reports: dict) -> dict:
         "action_findings_outside_items": outside,
         "what_not_why_precision": ratio(wnw["tp"], wnw["tp"] + wnw["why"] + wnw["outside"]),
         "what_not_why_recall": ratio(what_found, what_total),
+        "what_not_why_recall_not_done": ratio(open_found, open_total),
+        "what_items": {"labelled": what_total, "found": what_found, "labelled_done": what_total - open_total,
+                       "found_done": what_found - open_found},
         "no_owner": dict(owner),
         "no_owner_precision": ratio(owner["tp"], owner["tp"] + owner["fp"]),
     }

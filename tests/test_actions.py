@@ -221,3 +221,16 @@ def test_a_forecast_of_the_problem_is_not_judged_as_a_fix():
     text = "# Outage\n\n## Action items\n\n- Move the logs to the new store. Then this issue will become irrelevant.\n"
     flagged = [f.text for f in analyze(text).findings if f.rule == "action.what-not-why"]
     assert not [t for t in flagged if t.startswith("Then this issue")]
+
+
+@pytest.mark.parametrize(("line", "status"), [
+    ("- Set up an alert on replica lag (@db)", "unknown"),  # an imperative, not "we set up"
+    ("- We need to add an alert on replica lag (@db)", "open"),  # "need" is no past tense
+    ("- **New runbooks for support**: we have begun writing them (@ana)", "open"),
+    ("- It will take months to complete the move, and we will ship it region by region (@ana)", "open"),
+    ("- Set up alerting on lag. Completed (@db)", "done"),
+])
+def test_item_status_from_its_words(line, status):
+    (item,) = items(f"## Action items\n\n{line}\n")
+    assert item.status == status
+

@@ -44,9 +44,12 @@ DUE = re.compile(
 PRIORITY = re.compile(r"\b(?P<p>P[0-4])\b|\bpriority\s*[:=-]?\s*(?P<word>critical|high|medium|low|p[0-4])\b", re.I)
 DONE_WORDS = re.compile(r"(?:\b(?:done|completed?|fixed|resolved|shipped|merged|deployed|closed|implemented)\b|✅|✔)"
                         r"(?:\s*(?:on|in)?\s*[:(]?\s*(?P<on>\d{4}-\d{2}-\d{2}))?", re.I)
-OPEN_WORDS = re.compile(r"\b(?:in progress|in-progress|to ?do|todo|open|planned|pending|not started|wip|ongoing|tbd)\b", re.I)
-PAST_START = re.compile(r"^(?:we\s+)?(?:[a-z][a-z-]*ed|built|made|set up|rolled back|wrote|ran|put|sent|began|took|shut down)\b", re.I)
-PAST_PROSE = re.compile(r"\b(?:was|were|had been|has been|have been)\s+\w+(?:ed|en|t)\b|\b(?:was|were)\s+\w+ing\b|^(?:we|they|the team)\s+\w+ed\b", re.I)
+OPEN_WORDS = re.compile(r"\b(?:in progress|in-progress|to ?do|todo|open|planned|pending|not started|wip|ongoing|tbd|"
+                        r"(?:have|has) (?:begun|started))\b", re.I)
+# "set up", "put" and "shut down" open imperatives as often as past sentences, and "need" is not a past tense
+PAST_START = re.compile(r"^(?:we\s+)?(?:(?!(?:need|proceed|succeed|exceed|feed|speed)\b)[a-z][a-z-]*ed|built|made|rolled back|wrote|ran|"
+                        r"sent|began|took)\b", re.I)
+PAST_PROSE = re.compile(r"\b(?:was|were|had been|has been|have been)\s+\w+(?:ed|en|t)\b|\b(?:was|were)\s+\w+ing\b|^(?:we|they|the team)\s+(?!(?:need|proceed|succeed|exceed|feed|speed)\b)\w+ed\b", re.I)
 COMMITS = re.compile(r"\b(?:will|we'll|we are going to|we're going to|plan to|planning to|we are (?:adding|building|working|"
                      r"moving|changing|introducing|implementing|investigating|reviewing|improving|updating)|"
                      r"are working on|is being|are being|next step|going forward|in the future|we intend|we need to|we should|we must|"
@@ -323,7 +326,7 @@ def _status(body: str, task: str | None) -> tuple[str, str | None]:
     done = DONE_WORDS.search(body)
     if task:
         return task, done.group("on") if done and task == "done" else None
-    if done and not re.search(r"\b(?:not|once|when|until|after|be|is|are|where|which)\s+(?:\w+\s+)?" + re.escape(done.group(0).split()[0]), body, re.I):
+    if done and not re.search(r"\b(?:not|once|when|until|after|be|is|are|where|which|to)\s+(?:\w+\s+)?" + re.escape(done.group(0).split()[0]), body, re.I):
         return "done", done.group("on")
     if DONE_PREVENTION.search(body):
         return "done", None

@@ -27,7 +27,7 @@ COMMON_KEYS = {"code", "name", "summary", "kind", "severity", "message", "sugges
 
 # kind -> extra keys it accepts
 KINDS: dict[str, set[str]] = {
-    "phrase": {"patterns", "unless", "except", "exclude_propn", "requires_agent", "sentence", "context_filter"},
+    "phrase": {"patterns", "unless", "loosely", "except", "exclude_propn", "requires_agent", "sentence", "context_filter"},
     "agent": {"targets"},
     "required_section": set(),
     "empty_section": {"min_words"},

@@ -21,6 +21,7 @@ from analyzer.judging.classifiers.features import debris_kind
 from analyzer.judging.rules.agent import find_agent_hits
 from analyzer.judging.rules.patterns import compile_pattern
 from analyzer.judging.rules.prefilter import AnchorIndex
+from analyzer.judging.rules.unless import names_mechanism, unless_regex
 from analyzer.nlp.sections import innermost_section
 from analyzer.nlp.components.context import categories_for
 
@@ -77,6 +78,8 @@ class RuleRunner:
         self.matchers: dict[str, Matcher] = {}  # one per pattern, run where the anchor index says it may match
         self.whole_doc = Matcher(nlp.vocab)  # patterns the index cannot filter
         self.exceptions = Matcher(nlp.vocab)  # `except:` patterns: a hit they overlap is not one
+        self.loose = Matcher(nlp.vocab)  # `loosely:` patterns: mechanism words that veto nothing (unless.py)
+        self.unless = {r.code: unless_regex(r.options["unless"]) for r in self.phrase_rules if r.options.get("unless")}
         self.pattern_suggestion: dict[str, str] = {}
         self.needs_person: set[str] = set()
         self.at_start: set[str] = set()
@@ -105,18 +108,24 @@ class RuleRunner:
                     self.keep_in[key] = frozenset(opts["keep_in"])
             for i, text in enumerate(rule.options.get("except", [])):
                 self.exceptions.add(f"{rule.code}!{i}", compile_pattern(text))
+            for i, text in enumerate(rule.options.get("loosely", [])):
+                self.loose.add(f"{rule.code}~{i}", compile_pattern(text))
         self.rules_by_code = {r.code: r for r in rules}
 
     def __call__(self, doc: Doc) -> Doc:
         hits: list[RuleHit] = []
         lexicon = doc._.pm_lexicon or default_lexicon()
         seen: set[tuple[str, int]] = set()
-        matches = self._matches(doc)
+        matches = self.anchors.run(doc, self.matchers, self.whole_doc)  # each pattern only where it can match
         doc._.rule_matches = matches  # raw pattern matches, reused by the classifier component
         excepted: dict[str, list[tuple[int, int]]] = {}
         if matches and len(self.exceptions):
             for match_id, s, e in self.exceptions(doc):
                 excepted.setdefault(doc.vocab.strings[match_id].split("!", 1)[0], []).append((s, e))
+        loose: dict[str, list[tuple[int, int]]] = {}
+        if matches and len(self.loose):
+            for match_id, s, e in self.loose(doc):
+                loose.setdefault(doc.vocab.strings[match_id].split("~", 1)[0], []).append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1])))
         for match_id, s, e in sorted(matches, key=lambda m: (m[1], -m[2])):
             key = doc.vocab.strings[match_id]
             code = key.split("#", 1)[0]
@@ -136,7 +145,7 @@ class RuleRunner:
             if key in self.asked and not _asked_of_people(span, sent, lexicon):
                 continue
             if not self._accept(rule, doc, span, sent, lexicon, self.keep_in.get(key, frozenset()),
-                                names_allowed=key in self.needs_person):
+                                names_allowed=key in self.needs_person, loose=loose.get(code, ())):
                 continue
             debris = _not_a_sentence(doc, sent, span)
             if debris == "log" and rule.family == "blame":
@@ -167,23 +176,17 @@ class RuleRunner:
         doc.spans["pmlint"] = [doc.char_span(h.start, h.end, label=h.code, alignment_mode="expand") for h in hits]
         return doc
 
-    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """(key, start, end) of every pattern match, the Matcher run only where one can match."""
-        return self.anchors.run(doc, self.matchers, self.whole_doc)
-
     def _accept(self, rule: Rule, doc: Doc, span: Span, sent: Span, lexicon, keep_in: frozenset[str] = frozenset(),
-                names_allowed: bool = False) -> bool:
+                names_allowed: bool = False, loose: tuple | list = ()) -> bool:
         section = section_at(doc, span.start_char)
         if rule.scope:
             in_section = rule.in_scope(section) and any(not s.startswith("@") for s in rule.scope)
             future = "@future" in rule.scope and bool(FUTURE.search(sent.text))
             if not (in_section or future):
                 return False
-        unless = rule.options.get("unless")
-        if unless:
-            low = f" {sent.text.lower()} "
-            if any(u in low for u in unless):
-                return False
+        unless = self.unless.get(rule.code)
+        if unless is not None and names_mechanism(unless, sent, loose):
+            return False
         if rule.options.get("exclude_propn") and not names_allowed:  # a pattern about a person may hold a name
             for tok in span:
                 if tok.pos_ == "PROPN" or tok.ent_type_ in ENT_NAMES:

@@ -8,6 +8,7 @@ A pattern is space-separated tokens:
                 pattern also its lower-case text (a sentence-initial "Retrain" keeps its case)
     ~a|~b|c     mixed alternatives (expanded into several Matcher patterns)
     ?tok        the token is optional
+    #num        a number ("2.4", "1.270.1", "300")
     ...         up to six tokens of anything
 
 Example: `~hold ... accountable|responsible`.
@@ -25,6 +26,8 @@ def _token_variants(tok: str, first: bool = False) -> list[dict[str, Any]]:
     optional = tok.startswith("?") and len(tok) > 1
     if optional:
         tok = tok[1:]
+    if tok == "#num":
+        return [{"LIKE_NUM": True, "OP": "?"} if optional else {"LIKE_NUM": True}]
     alts = [a for a in tok.split("|") if a]
     lemmas = [a[1:].lower() for a in alts if a.startswith("~")]
     texts = [a.lower() for a in alts if not a.startswith("~")]

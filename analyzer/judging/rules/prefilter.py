@@ -30,8 +30,8 @@ def _required_slots(pattern: str) -> tuple[list[frozenset[str]], int]:
     by: the first made of content words only, or the first when the pattern has none."""
     required = []
     for tok in pattern.split():
-        if tok == "..." or (tok.startswith("?") and len(tok) > 1):
-            continue
+        if tok == "..." or (tok.startswith("?") and len(tok) > 1) or tok.startswith("#"):
+            continue  # a wildcard, an optional token, a token class ("#num") require no word
         alts = frozenset(a.lstrip("~").lower() for a in tok.split("|") if a.lstrip("~"))
         if alts:
             required.append(alts)
