@@ -231,16 +231,22 @@ def _timeline(text: str, masked: str, blocks: list[Block], prose: list[Block], c
     status = [(s, e) for s, e in stamped if STATUS_LOG.match(text[s:min(e, s + 80)])]
     if len(status) >= 2:
         return Inferred("timeline", status[0][0], status[-1][1], f"{len(status)} dated status updates")
+    run = _first_run(stamped)
+    if run is None:
+        return None
+    return Inferred("timeline", run[0][0], run[-1][1], f"{len(run)} entries in a row that open with a time or date")
+
+
+def _first_run(entries: list[tuple[int, int]], minimum: int = 3) -> list[tuple[int, int]] | None:
+    """The first run of at least `minimum` entries, each within MAX_GAP characters of the one before."""
     run: list[tuple[int, int]] = []
-    for s, e in stamped:
+    for s, e in entries:
         if run and s - run[-1][1] > MAX_GAP:
-            if len(run) >= 3:
+            if len(run) >= minimum:
                 break
             run = []
         run.append((s, e))
-    if len(run) < 3:
-        return None
-    return Inferred("timeline", run[0][0], run[-1][1], f"{len(run)} entries in a row that open with a time or date")
+    return run if len(run) >= minimum else None
 
 
 def _impact(text: str, masked: str, blocks: list[Block], prose: list[Block], category_at) -> Inferred | None:
@@ -330,16 +336,8 @@ WHY_ANSWERED = re.compile(r"^[\s>*_-]*(?:(?:\d{1,2}|[A-Z])[.)]\s*)?(?:\d{1,2}[.)
 
 def _five_whys(text: str, masked: str, blocks: list[Block], prose: list[Block], category_at) -> Inferred | None:
     """Three or more entries in a row that each ask why and answer (a why chain without its heading)."""
-    run: list[tuple[int, int]] = []
-    for s, e in _entries(text, blocks):
-        if not WHY_ANSWERED.match(text[s:e]):
-            continue
-        if run and s - run[-1][1] > MAX_GAP:
-            if len(run) >= 3:
-                break
-            run = []
-        run.append((s, e))
-    if len(run) < 3:
+    run = _first_run([(s, e) for s, e in _entries(text, blocks) if WHY_ANSWERED.match(text[s:e])])
+    if run is None:
         return None
     return Inferred("five_whys", run[0][0], run[-1][1], f"{len(run)} why questions in a row, each answered")
 
