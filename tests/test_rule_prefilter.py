@@ -36,18 +36,20 @@ def parsed(analyzer):
         return list(analyzer.nlp.pipe(EXAMPLES))
 
 
-def test_the_index_keeps_every_match_inside_a_sentence(analyzer, runner, parsed):
+@pytest.mark.parametrize("option,sep,attr,least", [("patterns", "#", "matcher", 100), ("except", "!", "exceptions", 10),
+                                                   ("loosely", "~", "loose", 5)])
+def test_the_index_keeps_every_match_inside_a_sentence(analyzer, runner, parsed, option, sep, attr, least):
     whole = Matcher(analyzer.nlp.vocab)
     for rule in runner.phrase_rules:
-        for i, pat in enumerate(rule.options.get("patterns", [])):
-            whole.add(f"{rule.code}#{i}", compile_pattern(pat["pattern"] if isinstance(pat, dict) else pat),
-                      greedy="LONGEST")
+        for i, pat in enumerate(rule.options.get(option, [])):
+            whole.add(f"{rule.code}{sep}{i}", compile_pattern(pat["pattern"] if isinstance(pat, dict) else pat),
+                      greedy="LONGEST" if option == "patterns" else None)
     compared = 0
     for doc in parsed:
         expected = {m for m in whole(doc) if doc[m[1]:m[2]].sent.end >= m[2]}
-        assert set(runner.anchors.run(doc, runner.matchers, runner.whole_doc)) == expected, doc.text
+        assert set(getattr(runner, attr)(doc)) == expected, doc.text
         compared += len(expected)
-    assert compared > 100  # the rule examples exercise the patterns
+    assert compared > least  # the rule examples exercise the patterns
 
 
 def test_a_sentence_without_the_anchor_words_is_not_matched(analyzer):

@@ -12,15 +12,13 @@ import re
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
 from analyzer.nlp.lexicon import default_lexicon
 from analyzer.judging.rules import SENTENCE_KINDS, Rule, default_rules
 from analyzer.judging.classifiers.features import debris_kind
 from analyzer.judging.rules.agent import find_agent_hits
-from analyzer.judging.rules.patterns import compile_pattern
-from analyzer.judging.rules.prefilter import AnchorIndex
+from analyzer.judging.rules.prefilter import IndexedMatcher
 from analyzer.judging.rules.unless import names_mechanism, unless_regex
 from analyzer.nlp.sections import innermost_section
 from analyzer.nlp.components.context import categories_for
@@ -75,10 +73,16 @@ class RuleRunner:
     def __init__(self, nlp: Language, rules: tuple[Rule, ...]) -> None:
         self.phrase_rules = [r for r in rules if r.kind == "phrase"]
         self.agent_rules = [r for r in rules if r.kind == "agent"]
-        self.matchers: dict[str, Matcher] = {}  # one per pattern, run where the anchor index says it may match
-        self.whole_doc = Matcher(nlp.vocab)  # patterns the index cannot filter
-        self.exceptions = Matcher(nlp.vocab)  # `except:` patterns: a hit they overlap is not one
-        self.loose = Matcher(nlp.vocab)  # `loosely:` patterns: mechanism words that veto nothing (unless.py)
+        # each pattern runs only on the sentences that hold its required words (prefilter.py)
+        self.matcher = IndexedMatcher(nlp.vocab, [(f"{r.code}#{i}", p["pattern"] if isinstance(p, dict) else p)
+                                                  for r in self.phrase_rules for i, p in enumerate(r.options.get("patterns", []))],
+                                      greedy="LONGEST")
+        # `except:` patterns: a hit they overlap is not one
+        self.exceptions = IndexedMatcher(nlp.vocab, [(f"{r.code}!{i}", t) for r in self.phrase_rules
+                                                     for i, t in enumerate(r.options.get("except", []))])
+        # `loosely:` patterns: mechanism words that veto nothing (unless.py)
+        self.loose = IndexedMatcher(nlp.vocab, [(f"{r.code}~{i}", t) for r in self.phrase_rules
+                                                for i, t in enumerate(r.options.get("loosely", []))])
         self.unless = {r.code: unless_regex(r.options["unless"]) for r in self.phrase_rules if r.options.get("unless")}
         self.pattern_suggestion: dict[str, str] = {}
         self.needs_person: set[str] = set()
@@ -86,12 +90,6 @@ class RuleRunner:
         self.needs_object: set[str] = set()
         self.keep_in: dict[str, frozenset[str]] = {}
         self.asked: set[str] = set()
-        keyed = [(f"{rule.code}#{i}", pat["pattern"] if isinstance(pat, dict) else pat)
-                 for rule in self.phrase_rules for i, pat in enumerate(rule.options.get("patterns", []))]
-        self.anchors = AnchorIndex(nlp.vocab, keyed)
-        for key, text in keyed:
-            matcher = self.whole_doc if key in self.anchors.always else self.matchers.setdefault(key, Matcher(nlp.vocab))
-            matcher.add(key, compile_pattern(text), greedy="LONGEST")
         for rule in self.phrase_rules:
             for i, pat in enumerate(rule.options.get("patterns", [])):
                 key, opts = f"{rule.code}#{i}", pat if isinstance(pat, dict) else {}
@@ -106,17 +104,13 @@ class RuleRunner:
                     self.needs_object.add(key)
                 if opts.get("keep_in"):
                     self.keep_in[key] = frozenset(opts["keep_in"])
-            for i, text in enumerate(rule.options.get("except", [])):
-                self.exceptions.add(f"{rule.code}!{i}", compile_pattern(text))
-            for i, text in enumerate(rule.options.get("loosely", [])):
-                self.loose.add(f"{rule.code}~{i}", compile_pattern(text))
         self.rules_by_code = {r.code: r for r in rules}
 
     def __call__(self, doc: Doc) -> Doc:
         hits: list[RuleHit] = []
         lexicon = doc._.pm_lexicon or default_lexicon()
         seen: set[tuple[str, int]] = set()
-        matches = self.anchors.run(doc, self.matchers, self.whole_doc)  # each pattern only where it can match
+        matches = self.matcher(doc)
         doc._.rule_matches = matches  # raw pattern matches, reused by the classifier component
         excepted: dict[str, list[tuple[int, int]]] = {}
         if matches and len(self.exceptions):

@@ -24,6 +24,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from analyzer.judging.rules.patterns import compile_pattern
+
 
 def _required_slots(pattern: str) -> tuple[list[frozenset[str]], int]:
     """The alternatives of each required token of a compact pattern, and which of them to index
@@ -85,3 +87,25 @@ class AnchorIndex:
             for key in keys:
                 matches.extend((match_id, start + s, start + e) for match_id, s, e in matchers[key](sent))
         return matches
+
+
+class IndexedMatcher:
+    """A Matcher over keyed compact patterns that runs each pattern only on the sentences the
+    anchor index picks (one spaCy Matcher per pattern; patterns with no required word on the
+    whole document). Called on a Doc, it returns (match id, start, end) like a Matcher."""
+
+    def __init__(self, vocab: Vocab, keyed_patterns: Iterable[tuple[str, str]], greedy: str | None = None) -> None:
+        keyed = list(keyed_patterns)
+        self.index = AnchorIndex(vocab, keyed)
+        self.matchers: dict[str, Matcher] = {}
+        self.whole_doc = Matcher(vocab)
+        for key, text in keyed:
+            matcher = self.whole_doc if key in self.index.always else self.matchers.setdefault(key, Matcher(vocab))
+            matcher.add(key, compile_pattern(text), greedy=greedy)
+        self.size = len(keyed)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        return self.index.run(doc, self.matchers, self.whole_doc) if self.size else []
