@@ -119,6 +119,11 @@ def page(browser, server):
     page.close()
 
 
+def metric_label(page, label: str):
+    """The label of the st.metric called `label` (not any other text that reads the same)."""
+    return page.locator('[data-testid="stMetricLabel"]').get_by_text(label, exact=True).first
+
+
 def paste_and_review(page, text: str) -> None:
     box = page.get_by_label("Your draft (Markdown or plain text)")
     box.fill(text)
@@ -200,7 +205,7 @@ def test_archive_page(page, tmp_path):
     except Exception:
         page.screenshot(path=str(tmp_path / "archive-page-failure.png"))
         raise
-    assert page.get_by_text("Documents", exact=True).first.is_visible()
+    metric_label(page, "Documents").wait_for(state="visible", timeout=60_000)
     page.wait_for_timeout(1500)  # charts draw after the data arrives
     save(page, "archive-page.png", tmp_path, top='[data-testid="stMetric"]', height=2000)
     assert (tmp_path / "archive-page.png").stat().st_size > 10_000
@@ -221,11 +226,13 @@ def test_learning_page(page, tmp_path):
     page.get_by_role("button", name="Build the learning report").click()
     try:
         page.get_by_role("heading", name="Overdue action items").wait_for(timeout=240_000)
+        # Under load Streamlit may still be re-sending the run's elements when the heading shows:
+        # wait for each metric rather than look once.
+        for label in ("Incidents", "Action items done", "Completion rate"):
+            metric_label(page, label).wait_for(state="visible", timeout=60_000)
     except Exception:
         page.screenshot(path=str(tmp_path / "learning-page-failure.png"))
         raise
-    for label in ("Incidents", "Action items done", "Completion rate"):
-        assert page.get_by_text(label, exact=True).first.is_visible(), label
     causes = page.get_by_role("heading", name="Recurring causes")
     causes.scroll_into_view_if_needed()
     assert causes.is_visible()
