@@ -21,6 +21,7 @@ from analyzer.judging.duplicates import drop_title_duplicates, one_per_sentence
 from analyzer.judging.evidence import INFERABLE, found_sections, infer_sections
 from analyzer.judging.followup import FOLLOWUP_CHECKS
 from analyzer.judging.rules.component import RuleHit
+from analyzer.judging.rules.rewrite import QUESTION
 from analyzer.config import Config, load_config
 from analyzer.reading.document import Document, effective_blocks
 from analyzer.reading.markdown import parse
@@ -279,6 +280,8 @@ class Analyzer:
         values = dict(hit.fmt)
         message = _format(rule.message, values)
         suggestion = hit.suggestion if hit.suggestion is not None else _format(rule.suggestion, values)
+        if values.get("rewrite") == QUESTION and "{rewrite}" in rule.suggestion:
+            suggestion = QUESTION  # no rewrite could be built: the question alone, not "e.g. <question>"
         section = hit.section if hit.section is not None else ctx.category_at(hit.start)
         block = ctx.document.block_at(hit.start) if hit.end > hit.start else None
         kwargs = dict(

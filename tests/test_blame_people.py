@@ -58,6 +58,9 @@ def blame(analyzer, sentence: str) -> list:
     "On-call ignored the disk alert for an hour.",
     "IT ignored the expiry warnings.",
     "The contractor never rotated the shared password.",
+    # a name that is also an English word, known only by what it did: only a mind forgets
+    "Rhea forgot to run the migration.",
+    "Will forgot to run the migration.",
 ])
 def test_textbook_blame_with_a_sentence_initial_name_or_pronoun_is_found(analyzer, sentence):
     assert blame(analyzer, sentence), sentence
@@ -83,6 +86,9 @@ def test_textbook_blame_with_a_sentence_initial_name_or_pronoun_is_found(analyze
     "The Sydney Region ignored the drain request.",                # a place, not a full name
     "Kundeservice had not notified the other teams about the change.",  # a team's name, not a person's
     "Dana did not verify the restore because the runbook had no step for it.",
+    "Monitoring overlooked the spike in queue depth.",             # a capitalised common noun, not a name
+    "Validation neglected the rows with null prices.",
+    "Model forgot the older patterns after the retrain.",          # a machine forgets too
 ])
 def test_blameless_sentences_with_the_same_words_are_not_blame(analyzer, sentence):
     assert not [f for f in blame(analyzer, sentence) if f.severity.value != "suggestion"], sentence
@@ -171,10 +177,25 @@ def test_the_classifier_vetoes_a_rule_hit_it_is_sure_is_not_blame():
      "The TLS certificate was allowed to expire"),
     ("Priyanka let the domain registration lapse.", "The domain registration was allowed to lapse:"),
     ("Dmitri never set up the retention policy on the bucket.", "The retention policy was not set up on the bucket:"),
+    # the phrase's own words: no bracketed aside, citation, clause or code mark inside the rewrite
+    ("Sam forgot to restart the workers (see [2]).", '"The workers were not restarted: the process'),
+    ("He mistakenly used an out-dated wrapper script (that should have been deleted) to do this.",
+     '"An out-dated wrapper script was used to do this, and nothing'),
+    ("Omar deployed the broken proxy config, Lee watched the graphs.", '"The broken proxy config was deployed, and nothing'),
+    ("There were edge cases that were not anticipated by the editing team,", '"There were edge cases that were not anticipated. What'),
 ])
 def test_rewrites_are_grammatical_and_keep_the_sentence_words(analyzer, sentence, expected):
     findings = blame(analyzer, sentence)
     assert any(expected in f.suggestion for f in findings), [f.suggestion for f in findings]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nadia failed to log out anyway.",                 # no object to make the subject
+    "Kofi forgot to notify anyone.",                   # "Anyone was not notified" is no sentence
+])
+def test_without_a_grammatical_rewrite_the_suggestion_is_the_question_alone(analyzer, sentence):
+    findings = blame(analyzer, sentence)
+    assert findings and all(f.suggestion == QUESTION for f in findings), [f.suggestion for f in findings]
 
 
 def test_participles_spacing_and_the_fallback_question(analyzer):

@@ -264,6 +264,17 @@ def is_speaker_label(token: Token) -> bool:
     return token.i + 1 < len(doc) and doc[token.i + 1].text == ":"
 
 
+# verbs only a person (or a team) can be the subject of: a lapse of memory or judgement
+LAPSE_VERBS = frozenset("forget neglect overlook misjudge misread misunderstand misinterpret misremember".split())
+LAPSE_PAST = frozenset("forgot forgotten neglected overlooked misjudged misread misunderstood misinterpreted misremembered".split())
+# a capitalised common noun is not a name ("Monitoring overlooked ...", "Validation neglected ...")
+# a machine "forgets" too: "Model forgot old patterns" (catastrophic forgetting)
+_THING_NOUNS = frozenset("model models system systems validator classifier detector monitor linter network router"
+                         " balancer algorithm ranker encoder tokenizer parser script test suite alert alarm filter"
+                         " guard gate cache memory index agent assistant chatbot llm".split())
+_ABSTRACT_ENDINGS = ("ing", "tion", "sion", "ment", "ness", "ity", "ism", "ance", "ence", "ure")
+
+
 def _name_as_noun(token: Token, lex: Lexicon) -> bool:
     """A first name the tagger read as a common noun or a modal: "Summer forgot ...", "Grace
     swapped ...", "Ravi merged ...", "Will ignored ...". It stands alone (no determiner or
@@ -277,7 +288,8 @@ def _name_as_noun(token: Token, lex: Lexicon) -> bool:
     if token.tag_ == "MD":
         # "Will ignored the drift alerts": a sentence-initial modal before a past verb with no subject
         head = token.head
-        return (lower in lex.name_words and opens_clause(token) and head.tag_ in ("VBD", "VBN")
+        # ("Will forgot ...": after a modal the tagger reads "forgot" as a base form)
+        return ((lower in lex.name_words and head.tag_ in ("VBD", "VBN") or head.lower_ in LAPSE_PAST) and opens_clause(token)
                 and not any(c.dep_ in ("nsubj", "nsubjpass", "auxpass") or c.lemma_ in ("be", "have")
                             for c in head.children if c.i != token.i))
     if token.pos_ not in ("NOUN", "PROPN") or token.dep_ not in _SUBJECT_LIKE:
@@ -286,8 +298,10 @@ def _name_as_noun(token: Token, lex: Lexicon) -> bool:
         return False
     if _system_by_context(token) or _in_proper_name_run(token):
         return False
-    if lower in lex.name_words:
-        return True
+    if lower in lex.name_words or token.dep_ == "nsubj" and token.tag_ == "NNP" and opens_clause(token) \
+            and token.head.lemma_ in LAPSE_VERBS and not lower.endswith(_ABSTRACT_ENDINGS) \
+            and lower not in SYSTEM_NOUNS and lower not in _THING_NOUNS:
+        return True  # only a mind forgets: "Rhea forgot to run the migration" (a name that is also a word)
     # "Ravi merged ...", not "Boskos' StatefulSet" or a sentence-initial "Validator should have ..."
     return lower not in _COMMON_WORDS and _ner_person(token)
 

@@ -4,6 +4,7 @@ to ask when the parse gives no grammatical rewrite. Built from the sentence's ow
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -11,6 +12,11 @@ from spacy.tokens import Span, Token
 
 from analyzer.judging.rules.agent_words import COMPLEMENT_VERBS, IRREGULAR_VBN, verb_lemma
 from analyzer.nlp.lexicon import Lexicon, agent_kind
+
+
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
+_DANGLING = re.compile(r"[\s,;:(\-]+$")
+_FUNCTION_WORDS = frozenset("of to for with at from into onto about the a an and or but than as".split())  # not particles: "turned on", "logged in"
 
 
 def regular_vbn(lemma: str) -> str:
@@ -56,8 +62,47 @@ def _be(subject: Token | None) -> str:
     return "was"
 
 
+# clauses inside a phrase ("the script (that should have been deleted)", "the config, Casey chases
+# tail") and the marks around them: a rewrite keeps the phrase's own words, not a second sentence
+_CLAUSES = frozenset({"relcl", "appos", "acl", "advcl", "parataxis", "ccomp"})
+_MARKS = frozenset("()[]{}`\"“”‘’'")
+# a pronoun that cannot be the subject of "X was not done" ("Anyone was not notified")
+_PRONOUN_SUBJECTS = frozenset({"it", "this", "that", "these", "those"})
+
+
+def _words(token: Token) -> list[Token]:
+    """The phrase under `token` without the clauses inside it, brackets, quotes and code marks."""
+    drop = _bracketed(token.sent)
+    for t in token.subtree:
+        if t.i != token.i and t.dep_ in _CLAUSES:
+            drop.update(x.i for x in t.subtree)
+    return [t for t in token.subtree if t.i not in drop and t.text not in _MARKS]
+
+
+def _bracketed(sent: Span) -> set[int]:
+    """The tokens inside parentheses or square brackets ("(see [2])", "(which was late)")."""
+    inside: set[int] = set()
+    opened: list[int] = []
+    for t in sent:
+        if t.text in ("(", "["):
+            opened.append(t.i)
+        elif t.text in (")", "]") and opened:
+            inside.update(range(opened.pop() + 1, t.i))  # an unclosed bracket drops nothing
+    return inside
+
+
 def _phrase(token: Token) -> str:
-    return _text(list(token.subtree))
+    return _text(_words(token)).rstrip(" ,;:")
+
+
+def _usable(head: Token | None, phrase: str) -> bool:
+    """Whether a phrase can be the subject of the rewrite: a noun phrase (or "it", "this") whose
+    words survived the parse whole (no citation marks or brackets inside a token: "anyone.[3")."""
+    if head is None or not phrase or any(ch in phrase for ch in "[]{}()<>`"):
+        return False
+    if head.pos_ == "PRON":
+        return head.lower_ in _PRONOUN_SUBJECTS
+    return head.pos_ in ("NOUN", "PROPN", "NUM") and any(ch.isalnum() for ch in phrase)
 
 
 def _object_and_tail(obj: Token) -> tuple[str, str]:
@@ -67,8 +112,17 @@ def _object_and_tail(obj: Token) -> tuple[str, str]:
     tails = [c for c in obj.rights if c.dep_ in ("prep", "cc") and c.lower_ not in ("of", "for", "with") or
              c.dep_ == "cc" and c.lower_ == "of"]
     moved = {t.i for c in tails for t in c.subtree}
-    core = [t for t in obj.subtree if t.i not in moved]
-    return _text(core), " ".join(_phrase(c) for c in tails)
+    core = [t for t in _words(obj) if t.i not in moved]
+    return _text(core).rstrip(" ,;:"), " ".join(_phrase(c) for c in tails)
+
+
+def _tidy(text: str) -> str:
+    """No space before punctuation and no mark left dangling before the end ("anticipated ,.")."""
+    text = _DANGLING.sub("", _SPACE_BEFORE_MARK.sub(r"\1", " ".join(text.split())))
+    words = text.split(" ")
+    while len(words) > 1 and words[-1].lower() in _FUNCTION_WORDS:  # "... due to the typo of" (its object was dropped)
+        words.pop()
+    return _DANGLING.sub("", " ".join(words))
 
 
 def _rest(verb: Token, exclude: set[int]) -> str:
@@ -81,46 +135,61 @@ def _rest(verb: Token, exclude: set[int]) -> str:
 
 
 def blameless_rewrite(verb: Token, agent: Token, passive: bool) -> str:
-    """A concrete rewrite of the sentence with the system, not the person, as the subject."""
+    """A concrete rewrite of the sentence with the system, not the person, as the subject, or the
+    question to ask when the parse gives no grammatical one."""
+    text = _rewrite(verb, agent, passive)
+    return QUESTION if text is None else _tidy_sentences(text)
+
+
+def _rewrite(verb: Token, agent: Token, passive: bool) -> str | None:
     lemma = verb_lemma(verb)
     sent = verb.sent
     if passive:
         agent_prep = agent.head
         drop = {t.i for t in agent_prep.subtree}
-        words = [t for t in sent if t.i not in drop and not t.is_space]
-        base = _text(words).rstrip(" .!")
+        drop |= _bracketed(sent)
+        words = [t for t in sent if t.i not in drop and not t.is_space and t.text not in _MARKS]
+        base = _tidy(_text(words).rstrip(" .!"))
+        if not base or any(ch in base for ch in "[]{}<>"):
+            return None
         return f"{base[:1].upper()}{base[1:]}. What made that possible, and what would have caught it?"
     if lemma in COMPLEMENT_VERBS:
         comp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
         if comp is not None:
             obj = next((c for c in comp.children if c.dep_ in ("dobj", "nsubjpass")), None)
-            what = _phrase(obj) if obj is not None else "The step"
-            rest = _rest(comp, {obj.i} if obj is not None else set())
+            what = _phrase(obj) if obj is not None else ""
+            if not _usable(obj, what):
+                return None  # "failed to log out": no object to make the subject
+            rest = _rest(comp, {obj.i})
             negated = any(c.dep_ == "neg" for c in comp.children)  # "forgot to not restart": it was restarted
-            text = f"{what[:1].upper()}{what[1:]} {_be(obj)}{'' if negated else ' not'} {vbn(comp.lemma_.lower())}{(' ' + rest) if rest else ''}"
-            return f"{text.rstrip(' .')}: the process relied on someone remembering it, and nothing checked or automated it."
+            particle = next((f" {c.text}" for c in comp.children if c.dep_ == "prt"), "")
+            done = f"{vbn(comp.lemma_.lower())}{particle}"
+            text = f"{what[:1].upper()}{what[1:]} {_be(obj)}{'' if negated else ' not'} {done}{(' ' + rest) if rest else ''}"
+            return f"{_tidy(text).rstrip('.')}: the process relied on someone remembering it, and nothing checked or automated it."
     obj = next((c for c in verb.children if c.dep_ in ("dobj",)), None)
     if lemma == "let":
         return _lapse_rewrite(verb, obj)
-    if obj is not None and any(c.dep_ == "neg" for c in verb.children):
-        what, tail = _object_and_tail(obj)
-        rest = " ".join(p for p in (tail, _rest(verb, {obj.i})) if p)
-        particle = next((f" {c.text}" for c in verb.children if c.dep_ == "prt"), "")
+    if obj is None:
+        return None
+    what, tail = _object_and_tail(obj)
+    if not _usable(obj, what):
+        return None
+    rest = " ".join(p for p in (tail, _rest(verb, {obj.i})) if p)
+    particle = next((f" {c.text}" for c in verb.children if c.dep_ == "prt"), "")
+    if any(c.dep_ == "neg" for c in verb.children):
         text = f"{what[:1].upper()}{what[1:]} {_be(obj)} not {vbn(lemma)}{particle}{(' ' + rest) if rest else ''}"
-        return f"{text.rstrip(' .,')}: nothing in the process required it or checked that it was done."
-    if obj is not None:
-        what, tail = _object_and_tail(obj)
-        rest = " ".join(p for p in (tail, _rest(verb, {obj.i})) if p)
-        particle = next((c.text for c in verb.children if c.dep_ == "prt"), "")
-        verb_text = vbn(lemma) + (f" {particle}" if particle else "")
-        if lemma in ("ignore", "miss", "overlook", "disregard"):
-            return f"{what[:1].upper()}{what[1:]} went unanswered{(' ' + rest) if rest else ''}. What made it easy to miss (noise, routing, fatigue)?".replace("  ", " ")
-        text = f"{what[:1].upper()}{what[1:]} {_be(obj)} {verb_text}{(' ' + rest) if rest else ''}"
-        return f"{text.rstrip(' .')}, and nothing in the process stopped it. Which check was missing?"
-    return QUESTION
+        return f"{_tidy(text).rstrip('.')}: nothing in the process required it or checked that it was done."
+    if lemma in ("ignore", "miss", "overlook", "disregard"):
+        return f"{_tidy(what[:1].upper() + what[1:] + ' went unanswered ' + rest)}. What made it easy to miss (noise, routing, fatigue)?"
+    text = f"{what[:1].upper()}{what[1:]} {_be(obj)} {vbn(lemma)}{particle}{(' ' + rest) if rest else ''}"
+    return f"{_tidy(text).rstrip('.')}, and nothing in the process stopped it. Which check was missing?"
 
 
-def _lapse_rewrite(verb: Token, obj: Token | None) -> str:
+def _tidy_sentences(text: str) -> str:
+    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(text.split()))
+
+
+def _lapse_rewrite(verb: Token, obj: Token | None) -> str | None:
     """"let the certificate expire" -> "The certificate was allowed to expire"; the tagger may
     read "the registration lapse" as one noun phrase."""
     comp = next((c for c in verb.children if c.dep_ in ("ccomp", "xcomp")), None)
@@ -133,9 +202,11 @@ def _lapse_rewrite(verb: Token, obj: Token | None) -> str:
         what = _text([t for t in obj.subtree if t.i != obj.i])
         rest, happened = _rest(verb, {obj.i}), obj.lower_
     else:
-        return QUESTION
+        return None
+    if not what or any(ch in what for ch in "[]{}<>`"):
+        return None
     text = f"{what[:1].upper()}{what[1:]} was allowed to {happened}{(' ' + rest) if rest else ''}"
-    return f"{text.rstrip(' .,')}: nothing warned in time or renewed it on its own. What would have caught it?"
+    return f"{_tidy(text).rstrip('.')}: nothing warned in time or renewed it on its own. What would have caught it?"
 
 
 QUESTION = "Ask the question behind it instead of naming who acted: what made this easy to do (or to miss), and what would have caught it?"
