@@ -60,6 +60,17 @@ AI = {
         "The docs assistant, a retrieval-augmented LLM, cited deprecated API pages for three weeks: the "
         "retriever ranked the archived pages first. We now drop deprecated pages from the index and run a "
         "golden set of questions against the assistant on every rebuild."),
+    "defect-detection model after a camera change": (
+        "The defect-detection model on line 3 flagged good parts as defective after a camera firmware update "
+        "changed image brightness. The model was trained on images from the old cameras, so its predictions "
+        "shifted; accuracy on a fresh sample fell from 97% to 71%. We rolled back the firmware."),
+    "lead-scoring model predictions": (
+        "Our lead-scoring model gave every lead from the new web form a score of zero: the form sent company size "
+        "as text. The model's predictions were logged but nobody watched their distribution; 4,000 leads were "
+        "ignored. We now alert on the share of zero scores."),
+    "system prompt change": (
+        "The support assistant answered Spanish questions in English after a system prompt change dropped the "
+        "line about the user's language. We restored the old prompt and added language checks to the eval suite."),
 }
 
 

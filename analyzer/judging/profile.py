@@ -22,7 +22,13 @@ STRONG = re.compile(
     r"|ml (?:model|pipeline|platform|engineer\w*|team|system)s?|mlops|model (?:registry|version|serving|weights|card|release|rollout)"
     r"|prompt injection|neural|recommend(?:er|ation) (?:model|system|engine)s?|ranking model|classifier|gpt-?\d*|chatbot"
     r"|training-serving skew|train(?:ing)?/serv(?:e|ing) skew|psi|covariate shift|label noise|data annotation|annotation (?:team|tool|job|pipeline|guideline)s?|ai model|generative ai|genai"
-    r"|training window|retrieval[- ]augmented|retriever|forecasting models?)\b",
+    r"|training window|retrieval[- ]augmented|retriever|forecasting (?:models?|pipelines?)|language models?|learning[- ]to[- ]rank"
+    r"|(?:acoustic|vision|(?:defect|object|anomaly)[- ]detection|classification|(?:lead|credit|risk|fraud)[- ]scoring|scoring"
+    r"|fraud|churn|propensity|recognition|speech|transcription|translation|moderation|extraction) models?"
+    r"|models?(?:'s|s')? (?:predictions?|outputs?|accuracy|precision|recall|performance|confidence)"
+    r"|model (?:was |is |were |had been |has been )?(?:re-?)?trained|(?:re-?)?trained (?:on|with) (?:\w+ ){0,3}?(?:data|images|examples|"
+    r"samples|clicks|logs|labels|audio|text|transactions|interactions|records)"
+    r"|system prompts?|prompt (?:templates?|changes?|versions?)|eval(?:uation)? (?:suites?|sets?|harness(?:es)?|datasets?))\b",
     re.I,
 )
 WEAK = re.compile(
