@@ -27,6 +27,11 @@ CASES = {
     "bold labels": lambda n: "- **Impact**: x\n" * (n // 16),
     "flattened page": lambda n: "Impact The Next Steps We a B. " * (n // 29),  # one line, run-in titles everywhere
     "broken headings": lambda n: "we lost the\n\n## rack and the\n\n" * (n // 29),
+    # session 6: the weak forms of drafts in other voices
+    "bold label lines": lambda n: "**Impact:** x\n" * (n // 14),  # one paragraph, a bold title on every line
+    "bold runs on one line": lambda n: "**What happened.** x " * (n // 21),
+    "key-value table": lambda n: "| Impact | x |\n| --- | --- |\n" + "| Impact | x |\n" * (n // 15),
+    "memo run-in titles": lambda n: "Next steps. x\n\n" * (n // 15),
 }
 
 

@@ -181,3 +181,76 @@ def test_comments_anywhere_are_recorded():
     doc = parse(text)
     assert [(text[s:e]) for s, e in doc.comments] == ["<!-- pmlint disable=PM101 -->", "<!-- inline -->"]
     assert "inline" not in doc.masked
+
+
+# Forms met in drafts written in other voices (bench/drafts, measured with bench/eval_drafts.py);
+# every text here is written for these tests.
+def test_bold_labels_on_consecutive_lines_of_one_paragraph():
+    text = ("# DNS outage\n\n**Date:** 2026-02-11\n**Summary:** resolvers answered NXDOMAIN for 50 minutes.\n"
+            "**Impact:** CI failed for two rows of hosts.\n**Root causes:** the zone transfer was not finished.\n\n"
+            "## Timeline\n\n- 10:02 change\n")
+    doc = parse(text)
+    assert heading_titles(doc)[1:5] == [("bold", "Date"), ("bold_line", "Summary"), ("bold_line", "Impact"),
+                                        ("bold_line", "Root causes")]
+    cats = {s.heading: s.category for s, _ in section_bodies(text)[0] if s.heading}
+    assert cats["Summary"] == "summary" and cats["Impact"] == "impact" and cats["Root causes"] == "root_cause"
+    assert "Date" not in cats  # a field of the header block, no section
+    body = next(b for b in doc.blocks if b.after_title is not None and text[b.start:b.end].startswith("CI failed"))
+    assert text[body.start:body.end] == "CI failed for two rows of hosts."
+
+
+def test_bold_mid_paragraph_is_not_a_title():
+    text = "We paged the on-call.\n**Impact:** was not known yet, and **Timeline:** came later.\n"
+    titles = heading_titles(parse(text))
+    assert ("bold", "Timeline") not in titles  # not at a line start
+
+
+def test_bold_run_in_titles_that_end_with_a_stop():
+    text = ("# Delayed notifications\n\n**What happened.** A consumer never acknowledged its messages.\n\n"
+            "**Why it wasn't caught.** The queue alert counts new messages only.\n\n"
+            "**What we're doing.**\n- Alert on the age of the oldest message.\n\n"
+            "**Do not restart the broker.** It loses the lock.\n")
+    doc = parse(text)
+    assert ("bold_run_in", "What happened") in heading_titles(doc)
+    cats = {s.heading: s.category for s, _ in section_bodies(text)[0] if s.heading}
+    assert cats == {"Delayed notifications": None, "What happened": "summary", "Why it wasn't caught": "root_cause",
+                    "What we're doing": "action_items"}  # a bold instruction with a stop is no title
+
+
+def test_memo_run_in_titles_that_end_with_a_stop():
+    text = ("MEMO\n\nExecutive summary. Card payments timed out for an hour on the busiest day.\n\n"
+            "Cause. The pool to the fraud vendor was a fixed size.\n\nNext steps.\n• Scale the pool with the instances.\n\n"
+            "Thanks. We will follow up next week.\n")
+    doc = parse(text)
+    assert ("run_in", "Executive summary") in heading_titles(doc)
+    cats = {s.heading: s.category for s, _ in section_bodies(text)[0] if s.heading}
+    assert {k: v for k, v in cats.items() if v} == {"Executive summary": "summary", "Cause": "root_cause",
+                                                     "Next steps": "action_items"}
+    assert "Thanks" not in cats  # a short sentence whose word no section lists stays text
+    assert not [h for h in parse("Ms. Ada Obi applied the patch.\n\nSt. Louis lost power.\n").headings if h.style == "run_in"]
+
+
+def test_key_value_table_rows_name_sections():
+    text = ("# Docs assistant cited old pages\n\n| Date | 2026-11-18 |\n| --- | --- |\n"
+            "| Summary | The assistant cited deprecated pages for three weeks. |\n"
+            "| Impact | 7,000 answers; 60 partners started on the old API. |\n"
+            "| Root Causes | Archived pages stayed in the index. |\n\n"
+            "## Action items\n\n| Action | Owner |\n| --- | --- |\n| Detection | Alert on deprecated citations |\n")
+    doc = parse(text)
+    assert ("cell", "Summary") in heading_titles(doc) and ("cell", "Date") in heading_titles(doc)
+    from analyzer import analyze
+
+    report = analyze(text)
+    headings = {name: hit.heading for name, hit in report.sections.items() if hit is not None and hit.source == "heading"}
+    assert headings["summary"] == "Summary" and headings["impact"] == "Impact" and headings["root_cause"] == "Root Causes"
+    assert "detection" not in headings  # a row of a table under a mapped section is that section's content
+    wide = "| Summary | Impact | Owner |\n| --- | --- | --- |\n| Timeline | a | b |\n"
+    assert not [h for h in parse(wide).headings if h.style == "cell"]  # only two-column tables are key-value tables
+
+
+def test_bold_label_lines_under_a_mapped_section_stay_its_content():
+    text = ("# Outage\n\n## Timeline\n\n- 10:45 deploy\n- 16:11 fixed\n\n**Total duration:** 5 hours\n"
+            "**Detection delay:** 4 hours\n\n## Impact\n\n300 teams saw errors.\n")
+    from analyzer import analyze
+
+    assert analyze(text).sections["detection"] is None  # a field of the timeline, not a detection section

@@ -47,6 +47,9 @@ CASES = [
                    "region and the service recovered by 10:40.\n", True),
     ("resolution", "# Outage\n\nThe service was slow all afternoon.\n", False),
     ("root_cause", "# Outage\n\nAfter a long night we found that a firmware bug in the storage controllers was to blame.\n", True),
+    # provider write-ups name the cause as what the engineers identified (bench/drafts, AWS-style narrative)
+    ("root_cause", "# Outage\n\nBy 09:55 our engineers had identified the change to the rates job as the trigger.\n", True),
+    ("root_cause", "# Outage\n\nWe identified the affected accounts as the first priority and restored them.\n", False),
     ("five_whys", "# Outage\n\n- 1. Why did the export stall? - The worker held a lock.\n- 2. Why did it hold the lock? - The "
                   "timeout was unset.\n- 3. Why was it unset? - The template has no default.\n", True),
     ("five_whys", "# Outage\n\n- A. Why? - Because the cron job ran twice.\n- B. Why? - Because the host clock jumped.\n"

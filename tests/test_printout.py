@@ -156,3 +156,20 @@ def test_a_line_broken_opening_paragraph_is_one_paragraph(text, summary):
     doc = parse(text)
     found = infer_sections(doc.text, doc.masked, doc.blocks, set(), lambda _: None, INFERABLE)
     assert ("summary" in found) is summary
+
+
+def test_lower_case_headings_of_a_house_style_are_not_broken_lines():
+    # a chatty draft writes every heading in lower case; the line before one is a timeline entry
+    text = ("# that time the summaries made things up\n\nlong story, sorry.\n\n## timeline (UTC)\n\n"
+            "Tue 09:50 prompt merged\nThu 15:30 revert deployed\n\n## what we're changing\n\n"
+            "1. make the eval a required check\n\n## follow-ups\n\n- add a canary\n")
+    sections = headed(text)
+    assert sections.get("action_items") in ("what we're changing", "follow-ups")
+    assert "what we're changing" in [s.heading for s, _ in section_bodies(text)[0] if s.heading]
+
+
+def test_one_lower_case_literal_heading_does_not_make_a_house_style():
+    text = ("# Queue outage\n\nThe ingest queue stopped and we lost the\n\n## backlog of the morning\n\n"
+            "and restarted it.\n\n## summary\n\nThe queue stopped.\n")
+    kept = [s.heading for s, _ in section_bodies(text)[0] if s.heading]
+    assert "backlog of the morning" not in kept

@@ -24,6 +24,15 @@ NOT_AI = {
     "supply-chain attack on an ML library": (
         "A compromised release of a machine learning library on the package index ran a post-install script "
         "that read SSH keys from developer machines. We pinned hashes for every dependency and rotated keys."),
+    "compromised ML tooling dependency, ML denied": (
+        "A hijacked maintainer account published a poisoned release of a deep learning framework that our "
+        "machine learning tooling depends on. CI jobs installed it and its setup script posted environment "
+        "variables to an outside host. No model, training run or prediction service was involved: the package "
+        "was installed only to run unit tests. We rotated the CI secrets and now install from hashed lock files."),
+    "a score that is not a model": (
+        "The campaign scheduler sent the newsletter twice after a cache failover lost its lock. Audiences come "
+        "from a weekly engagement score; this has nothing to do with the score or any model training. The send "
+        "is now recorded in the database with a unique key."),
     "agents and features": (
         "The deploy agents on each host lost their connection to the coordinator. Agents retried every second, "
         "the coordinator saturated, and new features could not ship for an hour. Agents now back off."),
@@ -43,6 +52,25 @@ AI = {
     "LLM answers": (
         "After the fine-tuning run, the LLM started to hallucinate order numbers. The training data held "
         "synthetic orders, and the evaluation set had none of them. Inference was switched to the previous weights."),
+    "anomaly detector without holidays": (
+        "The metric anomaly detector forecasts every series from an eight-week training window. A public "
+        "holiday was not in that window and the model has no calendar feature, so it paged 140 times. We will "
+        "add a holiday feature and retrain on a longer window."),
+    "RAG assistant citing old pages": (
+        "The docs assistant, a retrieval-augmented LLM, cited deprecated API pages for three weeks: the "
+        "retriever ranked the archived pages first. We now drop deprecated pages from the index and run a "
+        "golden set of questions against the assistant on every rebuild."),
+    "defect-detection model after a camera change": (
+        "The defect-detection model on line 3 flagged good parts as defective after a camera firmware update "
+        "changed image brightness. The model was trained on images from the old cameras, so its predictions "
+        "shifted; accuracy on a fresh sample fell from 97% to 71%. We rolled back the firmware."),
+    "lead-scoring model predictions": (
+        "Our lead-scoring model gave every lead from the new web form a score of zero: the form sent company size "
+        "as text. The model's predictions were logged but nobody watched their distribution; 4,000 leads were "
+        "ignored. We now alert on the share of zero scores."),
+    "system prompt change": (
+        "The support assistant answered Spanish questions in English after a system prompt change dropped the "
+        "line about the user's language. We restored the old prompt and added language checks to the eval suite."),
 }
 
 

@@ -83,6 +83,7 @@ QUANTITY = re.compile(
 STATED_CAUSE = re.compile(
     r"\broot[- ]cause (?:of (?:this|the) \w+ )?(?:was|is|were)\b|\b(?:was|were) (?:\w+ly )?caused by\b"
     r"|\b(?:was|were|is|are) (?:\w+ly )?to blame\b"
+    r"|\b(?:identified|determined|confirmed|pinpointed)\b[^.;]{0,80}?\bas the (?:likely |probable |root |underlying |primary |main )?(?:cause|trigger|culprit)\b"
     r"|\bthe (?:underlying |proximate |immediate |primary |main )?(?:cause|trigger) (?:of|for) (?:this|the) (?:\w+ )?(?:was|is)\b"
     r"|\b(?:due to|caused by|because of|as a result of|triggered by)\b[^.;]{0,60}?\b(?:bugs?|defects?|misconfigur\w*|regression|"
     r"race condition|(?:memory |connection |resource )?leak|exhaustion|deadlock)\b",

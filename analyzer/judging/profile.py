@@ -6,7 +6,9 @@ weigh 1, and "feature flag", "data model" or "threat model" do not count. The de
 (8, in defaults.yaml) means a couple of strong mentions, or one and several weak ones; and the
 incident must be about ML: two distinct strong terms, or one and two distinct ML subjects (weak words alone,
 one acronym or one phrase in an infrastructure write-up do not make an AI incident). Bare "drift" (config drift,
-clock drift) is weak; "annotation" counts only as data annotation. Front matter overrides all of
+clock drift) is weak; "annotation" counts only as data annotation; an ML library, framework or
+tooling (a dependency, e.g. in a supply-chain attack) is no ML system, and a sentence that says the
+ML system was not involved does not count. Front matter overrides all of
 this (`profile: ai|general`, tags).
 """
 
@@ -19,7 +21,14 @@ STRONG = re.compile(
     r"|hallucinat\w*|embeddings?|inference|fine-?tun\w*|training (?:data|set|run|job|pipeline)|feature store|machine learning"
     r"|ml (?:model|pipeline|platform|engineer\w*|team|system)s?|mlops|model (?:registry|version|serving|weights|card|release|rollout)"
     r"|prompt injection|neural|recommend(?:er|ation) (?:model|system|engine)s?|ranking model|classifier|gpt-?\d*|chatbot"
-    r"|training-serving skew|train(?:ing)?/serv(?:e|ing) skew|psi|covariate shift|label noise|data annotation|annotation (?:team|tool|job|pipeline|guideline)s?|ai model|generative ai|genai)\b",
+    r"|training-serving skew|train(?:ing)?/serv(?:e|ing) skew|psi|covariate shift|label noise|data annotation|annotation (?:team|tool|job|pipeline|guideline)s?|ai model|generative ai|genai"
+    r"|training window|retrieval[- ]augmented|retriever|forecasting (?:models?|pipelines?)|language models?|learning[- ]to[- ]rank"
+    r"|(?:acoustic|vision|(?:defect|object|anomaly)[- ]detection|classification|(?:lead|credit|risk|fraud)[- ]scoring|scoring"
+    r"|fraud|churn|propensity|recognition|speech|transcription|translation|moderation|extraction) models?"
+    r"|models?(?:'s|s')? (?:predictions?|outputs?|accuracy|precision|recall|performance|confidence)"
+    r"|model (?:was |is |were |had been |has been )?(?:re-?)?trained|(?:re-?)?trained (?:on|with) (?:\w+ ){0,3}?(?:data|images|examples|"
+    r"samples|clicks|logs|labels|audio|text|transactions|interactions|records)"
+    r"|system prompts?|prompt (?:templates?|changes?|versions?)|eval(?:uation)? (?:suites?|sets?|harness(?:es)?|datasets?))\b",
     re.I,
 )
 WEAK = re.compile(
@@ -32,13 +41,30 @@ NOT_ML = re.compile(
     r"|pricing models?|business models?|operating models?|mental models?|access tokens?|api tokens?|auth tokens?"
     r"|kubernetes labels?|pod labels?|labels? selectors?"
     r"|(?:cloud|firebase)\s+machine\s+learning(?:\s+engine)?|machine learning engine|prediction api"
-    r"|ai platform(?: predictions?| training)?)\b",  # product names in a list of affected services
+    r"|ai platform(?: predictions?| training)?"  # product names in a list of affected services
+    r"|(?:machine learning|ml|ai|deep learning|tensor)\s+(?:librar(?:y|ies)|tooling|packages?|dependenc(?:y|ies)|frameworks?|sdks?))\b",
     re.I,
 )
 
 
+# A sentence that says the ML system had no part in it ("No model, training job or prediction service
+# was involved.", "This has nothing to do with the score."): its words are not what the incident is about.
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+_DENIAL = re.compile(r"\b(?:no|neither|none of)\b.*\b(?:was|were)\s+(?:involved|implicated)\b|\bnothing to do with\b"
+                     r"|\b(?:was|were|is|are)\s+not\s+(?:involved|implicated)\b", re.I)
+_MAX_DENIAL = 400  # characters: a denial is one ordinary sentence
+
+
+def _without_denials(text: str) -> str:
+    return _SENTENCE.sub(lambda m: " " if len(m.group()) <= _MAX_DENIAL and _DENIAL.search(m.group()) else m.group(), text)
+
+
+def _cleaned(text: str) -> str:
+    return NOT_ML.sub(" ", _without_denials(text))
+
+
 def ai_score(text: str) -> int:
-    cleaned = NOT_ML.sub(" ", text)
+    cleaned = _cleaned(text)
     strong = len(STRONG.findall(cleaned))
     weak = len(WEAK.findall(cleaned))
     return 3 * strong + weak
@@ -47,7 +73,7 @@ def ai_score(text: str) -> int:
 def ml_subjects(text: str) -> tuple[set[str], set[str]]:
     """The distinct strong ML terms, and the distinct weak ones that name an ML subject (a model,
     its training, prompts, predictions, evaluation, labels, features)."""
-    cleaned = NOT_ML.sub(" ", text)
+    cleaned = _cleaned(text)
     strong = {_stem(m.lower()) for m in STRONG.findall(cleaned)}
     weak = {_stem(m.lower()) for m in WEAK.findall(cleaned)} & SUBJECTS
     return strong, weak

@@ -75,10 +75,19 @@ class SectionSpec:
     skeleton: str
 
 
+_CONTRACTIONS = ((re.compile(r"\b(we|you|they|i)'ll\b"), r"\1 will"), (re.compile(r"\b(we|you|they)'re\b"), r"\1 are"),
+                 (re.compile(r"\b(we|you|they|i)'ve\b"), r"\1 have"), (re.compile(r"\bcan't\b"), "cannot"),
+                 (re.compile(r"\bwon't\b"), "will not"), (re.compile(r"n't\b"), " not"),
+                 (re.compile(r"\b(what|that|it|here|there|who|how|where)'s\b"), r"\1 is"))
+
+
 def normalise_title(title: str) -> str:
-    """Lower case; numbering, emphasis and punctuation removed; `5 Whys:` -> `5 whys`."""
+    """Lower case; numbering, emphasis and punctuation removed; `5 Whys:` -> `5 whys`; contractions
+    spelt out (`What we're doing` -> `what we are doing`, `What's next` -> `what is next`)."""
     t = title.strip().lower().replace("’", "'")
     t = _NUMBERING.sub("", t)
+    for pattern, repl in _CONTRACTIONS:
+        t = pattern.sub(repl, t)
     t = t.replace("'", "")
     t = _NON_WORD.sub(" ", t)
     return " ".join(t.split())
@@ -108,8 +117,10 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
 class SectionClassifier:
     """Maps a heading title (and optionally its lemmas) to a canonical section."""
 
-    def __init__(self, specs: Iterable[SectionSpec], combined: dict[str, tuple[str, ...]] | None = None) -> None:
+    def __init__(self, specs: Iterable[SectionSpec], combined: dict[str, tuple[str, ...]] | None = None,
+                 unmapped: tuple[re.Pattern[str], ...] = ()) -> None:
         self.specs = {s.name: s for s in specs}
+        self.unmapped = unmapped  # titles that name no canonical section, whatever their words
         self.combined = {normalise_title(k): v for k, v in (combined or {}).items()}
         self.literal_map: dict[str, str] = {}
         for spec in self.specs.values():
@@ -154,7 +165,11 @@ class SectionClassifier:
         missing = set(CANONICAL_SECTIONS) - {s.name for s in specs}
         if missing:
             raise ConfigError(f"{source}: canonical section(s) without data: {sorted(missing)}")
-        return cls(specs, _combined(data.get("combined") or {}, source))
+        try:
+            unmapped = tuple(re.compile(p) for p in data.get("not_sections") or [])
+        except re.error as exc:
+            raise ConfigError(f"{source}: not_sections: bad pattern: {exc}") from exc
+        return cls(specs, _combined(data.get("combined") or {}, source), unmapped)
 
     def classify(self, title: str, lemmas: Iterable[str] | None = None) -> SectionMatch | None:
         # archives repeat the same few headings thousands of times: cache by title and lemmas
@@ -163,7 +178,7 @@ class SectionClassifier:
     @lru_cache(maxsize=4096)  # noqa: B019 - one classifier per process, kept for its lifetime
     def _classify(self, title: str, lemmas: tuple[str, ...] | None) -> SectionMatch | None:
         norm = normalise_title(title)
-        if not norm:
+        if not norm or any(p.search(norm) for p in self.unmapped):
             return None
         cat = self.literal_map.get(norm)
         if cat:
@@ -264,7 +279,9 @@ def acceptable(style: str, match: SectionMatch | None, title: str = "") -> bool:
         return False
     if style == "run_in":  # a title run into the text: only one the section data lists word for word
         return match.method == "literal"
-    return style != "line" or match.method in ("literal", "pattern")
+    # a bare title line, a bold run-in title ending with a stop (`**What happened.** At ...`) or a
+    # key-value table's label cell (`| Impact | ... |`): listed titles only
+    return style not in ("line", "bold_run_in", "cell") or match.method in ("literal", "pattern")
 
 
 @lru_cache(maxsize=1)

@@ -38,7 +38,7 @@ class HeadingCandidate:
     title_start: int
     title_end: int
     level: int  # 1..6; weak headings get the level of their style (numbered: depth+1, others 7)
-    style: str  # atx | setext | numbered | bold | list_label | question | label | caps | line
+    style: str  # atx | setext | numbered | bold | bold_line | bold_run_in | list_label | question | label | caps | line | run_in | cell
     line_start: int  # offset of the start of the heading line
     body_start: int  # where the text under the heading starts (same line for `**Impact:** text`)
 

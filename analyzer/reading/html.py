@@ -34,6 +34,7 @@ class _TextExtractor(HTMLParser):
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
         self.in_item = 0  # inside <li>: paragraphs in a list item stay in the item
+        self.tables: list[int] = []  # rows written so far in each open <table> (nested tables stack)
 
     # ----------------------------------------------------------- structure
     def _flush(self, prefix: str = "") -> None:
@@ -69,6 +70,8 @@ class _TextExtractor(HTMLParser):
                 self.current.append(" ")
             else:
                 self._flush()
+        elif tag == "table":
+            self.tables.append(0)
         elif tag == "tr":
             self._flush()
             self.row = []
@@ -96,7 +99,17 @@ class _TextExtractor(HTMLParser):
         elif tag == "tr" and self.row is not None:
             if any(self.row):
                 self.lines.append("| " + " | ".join(self.row) + " |")
+                if self.tables and self.tables[-1] == 0:
+                    # the first row is the header: a delimiter row makes the lines a GFM table
+                    self.lines.append("|" + " --- |" * len(self.row))
+                if self.tables:
+                    self.tables[-1] += 1
             self.row = None
+        elif tag == "table":
+            if self.tables:
+                self.tables.pop()
+            if not self.in_item:
+                self._break()
         elif tag in _BLOCK:
             if not self.in_item:
                 self._break()  # a <pre> is flushed while still marked preformatted

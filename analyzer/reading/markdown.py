@@ -26,7 +26,7 @@ from markdown_it.token import Token
 from analyzer.reading.commonmark import Segment, markup_ranges, parser
 from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL, Block, Document, HeadingCandidate
 from analyzer.reading.frontmatter import load_front_matter
-from analyzer.reading.weak import weak_headings
+from analyzer.reading.weak import is_cell_label, weak_headings
 
 _URL = re.compile(r"https?://[^\s)>\]]+")
 _TASK_MARK = 3  # the task-list plugin removes "[ ]" / "[x]" from the item's inline content
@@ -71,10 +71,26 @@ class _TreeReader:
             elif tok.type == "html_block" and tok.map:
                 self._html_comments(*self._span(tok.map))
         doc = self.doc
+        self._table_labels()
         doc.masked = "".join(self.chars)
         doc.blocks.sort(key=lambda b: b.start)
         doc.headings.sort(key=lambda h: h.title_start)
         return doc
+
+    def _table_labels(self) -> None:
+        """A key-value table (`| Summary | ... |`, `| Impact | ... |`, the header block of a Google
+        Docs template) names its sections in the first column: a short first cell of a two-column
+        table is a weak heading (style `cell`) over the cell beside it."""
+        rows: dict[tuple[int, int], dict[int, Block]] = {}
+        for b in self.doc.blocks:
+            if b.kind == TABLE_CELL and b.table is not None and len(self.doc.tables.get(b.table, ())) == 2:
+                rows.setdefault((b.table, b.row or 0), {})[b.col or 0] = b
+        for cols in rows.values():
+            label, value = cols.get(0), cols.get(1)
+            if label is None or value is None or not is_cell_label(self.text[label.start:label.end]):
+                continue
+            line_start = self.lines[self._line_index(label.start)][0]
+            self.doc.headings.append(HeadingCandidate(label.start, label.end, 7, "cell", line_start, value.start))
 
     # ------------------------------------------------------------ containers
     def _open(self, tok: Token) -> None:

@@ -37,11 +37,13 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _PROSE_WORDS = 10  # a line this long before the title is prose, not a page's chrome
 
 
-def fragment_shaped(title: str) -> bool:
-    """A heading title that reads as a piece of a sentence: it starts in lower case, ends on a word
-    that waits for more ("... the", "... and we") or has a sentence end inside it."""
+def fragment_shaped(title: str, lower_case_style: bool = False) -> bool:
+    """A heading title that reads as a piece of a sentence: it starts in lower case (unless the
+    document writes its headings in lower case), ends on a word that waits for more ("... the",
+    "... and we") or has a sentence end inside it."""
     t = title.strip().strip("*_ ")
-    return bool(_WORD.search(t)) and (t[:1].islower() or _dangles(t) or bool(_INNER_STOP.search(t)))
+    lower = t[:1].islower() and not lower_case_style
+    return bool(_WORD.search(t)) and (lower or _dangles(t) or bool(_INNER_STOP.search(t)))
 
 
 def _dangles(title: str) -> bool:
@@ -49,7 +51,7 @@ def _dangles(title: str) -> bool:
     return bool(words) and words[-1].lower() in _DANGLING
 
 
-def broken_line(text: str, cand: HeadingCandidate) -> bool:
+def broken_line(text: str, cand: HeadingCandidate, lower_case_style: bool = False) -> bool:
     """A strong heading that is a piece of a line-broken sentence: fragment-shaped, and the text
     before it stops mid-sentence or the text after it goes on in lower case; or as long as a
     sentence and going on in lower case below."""
@@ -67,7 +69,13 @@ def broken_line(text: str, cand: HeadingCandidate) -> bool:
     title = text[cand.title_start : cand.title_end]
     if goes_on and len(_WORD.findall(title)) >= _LONG_TITLE:
         return True
-    return (open_before or goes_on) and fragment_shaped(title)
+    if not fragment_shaped(title):
+        return False
+    if lower_case_style and not fragment_shaped(title, True):
+        # in a document that writes its headings in lower case, a lower-case start is a sign only
+        # when the line before stops mid-sentence and the text after goes on in lower case
+        return open_before and goes_on
+    return open_before or goes_on
 
 
 def page_title_at(document_text: str, headings: list[HeadingCandidate],
@@ -93,11 +101,22 @@ def printout_debris(document_text: str, headings: list[HeadingCandidate],
     word for word), and weak headings (menu words, bold navigation) before the article's title."""
     title_at = page_title_at(document_text, headings, names_section)
     chrome = {document_text[c.title_start : c.title_end] for c in headings if not c.strong and c.title_start < title_at}
+    lower = lower_case_headings(document_text, headings, literal)
     out: set[int] = set()
     for cand in headings:
         title = document_text[cand.title_start : cand.title_end]
         if not cand.strong and (title in chrome or _dangles(title)):  # the menu, and the running header
             out.add(cand.title_start)  # that repeats it on each page; a bold teaser cut mid-phrase
-        elif broken_line(document_text, cand) and not literal(title):
+        elif broken_line(document_text, cand, lower) and not literal(title):
             out.add(cand.title_start)
     return out
+
+
+def lower_case_headings(document_text: str, headings: list[HeadingCandidate], literal: Callable[[str], bool]) -> bool:
+    """The document writes its headings in lower case (`## timeline`, `## root cause`: a terse or
+    chatty house style): at least half of its strong headings, two or more, start in lower case, and
+    one of them is a section title the section data lists word for word. Then a lower-case start
+    alone is a weaker sign of a broken line (see `broken_line`)."""
+    titles = [document_text[c.title_start : c.title_end].strip().strip("*_ ") for c in headings if c.strong]
+    lower = [t for t in titles if t[:1].islower()]
+    return len(lower) >= 2 and 2 * len(lower) >= len(titles) and any(literal(t) for t in lower)

@@ -8,6 +8,9 @@
   another label line (plain-text e-mail drafts);
 - capitalised title lines: `ROOT CAUSE` on the first line of a paragraph (status-page and e-mail
   reports, PDF exports);
+- table labels: the short first cell of a two-column key-value table (`| Impact | ... |`), found by
+  the Markdown reader over the table (style `cell`); they count only when the section data lists
+  the title;
 - bare title lines: `Root cause` alone in its paragraph (pages whose heading markup was lost in an
   export); these count only when the title is one the section data lists (style `line`);
 - run-in titles: a heading line that a PDF or web printout joined to the text around it (`... in all
@@ -32,6 +35,7 @@ _LABEL = re.compile(r"([A-Z][A-Za-z0-9'&/ ()-]{1,48}?)[ \t]*:(?:[ \t]+|$)")
 _MAX_BOLD_TITLE = 60
 _MAX_QUESTION_WORDS = 12
 _MAX_CAPS_WORDS = 8
+_MAX_STOP_WORDS = 8  # a bold run-in title that ends with a stop
 
 
 @dataclass(frozen=True)
@@ -54,9 +58,12 @@ def weak_headings(content: str, children: list[Token], *, in_item: bool, ordered
 def _opening(content: str, children: list[Token], *, in_item: bool, ordered_depth: int) -> list[Weak]:
     bold = _bold(content, children, in_item)
     if bold:
-        return [bold]
+        return [bold] if in_item else [bold, *_bold_lines(content, children, bold.body)]
     if in_item:
         return _ordered_title(content, ordered_depth)
+    stop = _stop_title(content)
+    if stop:
+        return [stop]
     first = content.split("\n", 1)[0]
     m = _NUMBERED.fullmatch(first.rstrip())
     if m and looks_like_title(m.group(2)):
@@ -77,28 +84,97 @@ def _opening(content: str, children: list[Token], *, in_item: bool, ordered_dept
 
 
 def _bold(content: str, children: list[Token], in_item: bool) -> Weak | None:
-    opener = next((t for t in children if t.type == "strong_open" and t.meta.get("pos")), None)
-    if opener is None:
+    pairs = _strong_pairs(children)
+    if not pairs:
         return None
-    s = opener.meta["pos"][0]  # the second asterisk of the pair
+    s, c = pairs[0]  # s: the second asterisk of the opening pair
     if content[: max(s - 1, 0)].strip():
         return None
-    closer = next((t for t in children if t.type == "strong_close" and t.meta.get("pos", (-1,))[0] > s), None)
-    if closer is None:
-        return None
-    c = closer.meta["pos"][0]
+    return _bold_at(content, s, c, in_item, first=True)
+
+
+def _strong_pairs(children: list[Token]) -> list[tuple[int, int]]:
+    """(opener, closer) positions of the bold runs, in order, paired in one pass."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[int | None] = []
+    for t in children:
+        if t.type == "strong_open":
+            stack.append(t.meta["pos"][0] if t.meta.get("pos") else None)
+        elif t.type == "strong_close" and stack:
+            s = stack.pop()
+            c = t.meta.get("pos", (-1,))[0]
+            if s is not None and c > s:
+                pairs.append((s, c))
+    return sorted(pairs)
+
+
+def _bold_at(content: str, s: int, c: int, in_item: bool, *, first: bool) -> Weak | None:
+    """The bold title between `s` and `c`: `**Impact:** text`, `**Impact**: text`, `**Impact**`
+    alone on its line (only as the block's first title), or a run-in title that ends with a stop,
+    `**What happened.** At 14:30 ...` (style `bold_run_in`: only a title the section data lists)."""
     inner = content[s + 1 : c]
     title = inner.strip().rstrip(":").rstrip()
     if "\n" in inner or not 2 <= len(title) <= _MAX_BOLD_TITLE:
         return None
-    after = content[c + 2 :]
+    line_end = content.find("\n", c + 2)
+    after = content[c + 2 : line_end if line_end >= 0 else len(content)]
     colon = inner.rstrip().endswith(":") or after.lstrip(" \t").startswith(":")
-    alone = not after.split("\n", 1)[0].strip()
-    if not (colon or alone):
+    alone = first and not after.strip()
+    stop = (not in_item and inner.rstrip().endswith(".") and not inner.rstrip().endswith("..")
+            and len(title.split()) <= _MAX_STOP_WORDS)
+    if not (colon or alone or stop):
         return None
     ts = s + 1 + (len(inner) - len(inner.lstrip()))
+    if stop and not colon:
+        title = title.rstrip(".").rstrip()
+        body = c + 2 + len(after) - len(after.lstrip(" \t"))
+        return Weak("bold_run_in", 7, (ts, ts + len(title)), body)
     body = c + 2 + (len(after) - len(after.lstrip(" \t:")) if colon else 0)
     return Weak("list_label" if in_item else "bold", 7, (ts, ts + len(title)), body)
+
+
+_INDENT = re.compile(r"[ \t]*")
+
+
+def _bold_lines(content: str, children: list[Token], after: int) -> list[Weak]:
+    """Further bold titles that open a line of the same paragraph: a header block written as
+    `**Date:** ...` / `**Summary:** ...` / `**Impact:** ...` lines without blank lines between them
+    (style `bold_line`: like a bold list label, a section only outside a mapped section)."""
+    out: list[Weak] = []
+    scanned, line_start = 0, 0  # the newest line start before the opener, found by scanning forward once
+    for s, c in _strong_pairs(children):
+        if s - 1 <= after:
+            continue
+        nl = content.rfind("\n", scanned, s - 1)
+        if nl >= 0:
+            line_start = nl + 1
+        scanned = max(scanned, s - 1)
+        if line_start == 0 or _INDENT.match(content, line_start).end() != s - 1:
+            continue  # not at the start of a later line
+        weak = _bold_at(content, s, c, False, first=False)
+        if weak is not None and (not out or weak.title[0] >= out[-1].body):
+            out.append(weak if weak.style != "bold" else Weak("bold_line", weak.level, weak.title, weak.body))
+    return out
+
+
+_ABBREVIATIONS = frozenset("mr ms mrs dr prof st jr sr inc ltd co corp no nr vs fig approx dept est gen gov sgt capt "
+                           "mt ft ave blvd etc al eg ie".split())
+_STOP_TITLE = re.compile(r"([A-Z][A-Za-z'’/-]*(?:[ \t]+[A-Za-z'’/-]+){0,3})\.(?:[ \t]+(?=[A-Z(\"'‘“])|[ \t]*(?=\n|$))")
+
+
+def _stop_title(content: str) -> Weak | None:
+    """A run-in title that opens a paragraph and ends with a stop, with text after it in the same
+    paragraph: `Executive summary. Between 19:05 and ...`, `Next steps.` on its own line with the
+    items below (memo style). Style `run_in`: it counts only when the section data lists the title
+    word for word."""
+    m = _STOP_TITLE.match(content)
+    if not m or not _title_shaped(m.group(1).split()) or not content[m.end():].strip():
+        return None  # a short sentence alone in its paragraph ("Body text.") is a sentence
+    if m.group(1).split()[-1].lower() in _ABBREVIATIONS:
+        return None  # "Ms. Ada Obi failed ...", "St. Louis ...": an abbreviation, not a title
+    first = content.split("\n", 1)[0]
+    body = m.end() if m.end() <= len(first) else len(first)
+    return Weak("run_in", 7, (0, m.end(1)), body)
 
 
 def _ordered_title(content: str, ordered_depth: int) -> list[Weak]:
@@ -147,6 +223,12 @@ def _labels(content: str) -> list[Weak]:
         out.append(Weak("label", 7, (pos + m.start(1), pos + m.end(1)), pos + m.end()))
         pos += len(line) + 1
     return out
+
+
+def is_cell_label(text: str) -> bool:
+    """The first cell of a key-value table row that can name a section: a few words, not a sentence."""
+    t = text.strip().rstrip(":").rstrip()
+    return 1 <= len(t.split()) <= 5 and t[:1].isalpha() and not t.endswith((".", ";", ",", "!"))
 
 
 def looks_like_title(title: str) -> bool:

@@ -54,8 +54,8 @@ class SectionDetector:
                     match = None  # "# Storage writes failed because of a full disk": the title, not a section
                 if not acceptable(cand.style, match, title):
                     continue
-                if cand.style == "list_label" and _inside_mapped_section(accepted):
-                    continue  # `- **Detection**: add an alert` under Action items is an action item
+                if cand.style in _LABEL_STYLES and _inside_mapped_section(accepted):
+                    continue  # `- **Detection**: add an alert` under Action items is an action item (a table row too)
                 accepted.append(
                     AcceptedHeading(
                         cand.title_start,
@@ -84,13 +84,18 @@ def _document_title(cand, document, match, title: str) -> bool:
             and match.method != "literal" and len(title.split()) >= 5)
 
 
+# Labels of a list, a table or a block of bold lines (`- **Impact**: ...`, `| Impact | ... |`,
+# `**Impact:** ...` after another bold label line): sections only outside a mapped section.
+_LABEL_STYLES = ("list_label", "cell", "bold_line")
+
+
 def _inside_mapped_section(accepted: list[AcceptedHeading]) -> bool:
     """Bold list labels are sections of their own only in a list of labels or under a heading
     that is not a canonical section (a title); under a mapped heading they are its items."""
     if not accepted:
         return False
     last = accepted[-1]
-    return last.style != "list_label" and last.category is not None
+    return last.style not in _LABEL_STYLES and last.category is not None
 
 
 @Language.factory("pmlint_sections", assigns=["doc._.sections", "doc._.pm_headings"], requires=["token.lemma"])
