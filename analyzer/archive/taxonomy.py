@@ -16,7 +16,7 @@ proportion to how much it looks like a cause at all (1 - P(other)), divided by
 highest weighted mean, its confidence that mean. Below `ABSTAIN_BELOW` the document is `other`
 (abstention: the statements do not say which systemic cause).
 
-`SVM_C`, `TEMPERATURE`, `POSITION_DECAY`, `ABSTAIN_BELOW` and `CUE_WEIGHT` are chosen by cross-validation on the
+`SVM_C`, `CLASS_WEIGHTING`, `TEMPERATURE`, `POSITION_DECAY`, `ABSTAIN_BELOW`, `CUE_WEIGHT` and `EVIDENCE_WEIGHT` are chosen by cross-validation on the
 authored statements alone (`bench/tune_taxonomy.py`: held-out statements in simulated documents
 with non-cause sentences around them), never on the corpus labels.
 """
@@ -37,14 +37,14 @@ from analyzer.judging.taxonomy import OTHER, CauseClass, cue_pattern, cue_search
 __all__ = ["OTHER", "CauseClass", "load_taxonomy", "training_statements", "Assignment", "CauseClassifier",
            "classifier_for", "default_classifier", "taxonomy_key"]
 
-ABSTAIN_BELOW = 0.15
+ABSTAIN_BELOW = 0.25
 POSITION_DECAY = 0.15
 SVM_C = 1.0
-CLASS_WEIGHTING: str | None = "balanced"  # the SVM's class weights ("balanced": inverse to class frequency); chosen by bench/tune_taxonomy.py
+CLASS_WEIGHTING: str | None = None  # the SVM's class weights (None: every statement alike; "balanced": inverse to class frequency); chosen by bench/tune_taxonomy.py
 CUE_WEIGHT = 0.0  # added to a class's logit per matching cue (`cause_cues.yaml`); chosen by bench/tune_taxonomy.py
-EVIDENCE_WEIGHT = 0.3  # document-level cue evidence from the whole text, added to the class means; likewise
+EVIDENCE_WEIGHT = 0.6  # document-level cue evidence from the whole text, added to the class means; likewise
 EVIDENCE_SATURATION = 3  # sentences with a class's cues beyond this add nothing more
-TEMPERATURE = 4.0  # softmax over the SVM's decision values: probabilities for weighting and abstention; chosen with the other three by bench/tune_taxonomy.py
+TEMPERATURE = 8.0  # softmax over the SVM's decision values: probabilities for weighting and abstention; chosen with the other three by bench/tune_taxonomy.py
 
 
 @dataclass(frozen=True)
