@@ -40,7 +40,7 @@ from sklearn.preprocessing import normalize
 
 from analyzer.archive.clustering import archive_documents
 from analyzer.archive.recurring import build_model
-from analyzer.archive.similar import CLASS_WEIGHT, MECHANISM_WEIGHT, WORDING_WEIGHT, _vectors
+from analyzer.archive.similar import _vectors, pair_score
 from analyzer.archive.taxonomy import OTHER, default_classifier
 from analyzer.config import load_config
 
@@ -129,11 +129,12 @@ def pmlint_p_at_5(model, idx: list[int], gold: list[str], k: int = 5) -> float: 
     sub = matrix[idx]
     wording = (sub @ sub.T).toarray()
     classes = [model.assignments[i].cause_class for i in idx]
+    confidence = [model.assignments[i].confidence for i in idx]
     clusters = [model.cluster_of[i] for i in idx]
     hits = []
     for a in range(len(idx)):
-        scores = [(CLASS_WEIGHT * (classes[a] == classes[b] != OTHER) + MECHANISM_WEIGHT * (clusters[a] is not None and clusters[a] == clusters[b])
-                   + WORDING_WEIGHT * wording[a, b], -b) for b in range(len(idx)) if b != a]
+        scores = [(pair_score(classes[a] == classes[b] != OTHER, confidence[b], clusters[a] is not None and clusters[a] == clusters[b],
+                              wording[a, b]), -b) for b in range(len(idx)) if b != a]
         top = [-b for _s, b in sorted(scores, reverse=True)[:k]]
         hits.append(sum(gold[b] == gold[a] for b in top) / k)
     return float(np.mean(hits))

@@ -235,11 +235,13 @@ def test_evidence_from_the_whole_text_weighs_in_the_document_decision():
     from analyzer.archive.statements import evidence_sentences
 
     text = ("# Checkout outage\n\n## Summary\n\nCheckout failed for an hour after the payment gateway's TLS "
-            "certificate expired at midnight.\n\nWe thank our users for their patience.\n\n## Root cause\n\n"
+            "certificate expired at midnight. Its renewal was a manual task that was missed this year.\n\n"
+            "We thank our users for their patience.\n\n## Root cause\n\n"
             "The gateway stopped accepting connections and nobody had a reminder for it.\n")
     statements = [s for _a, _b, s in cause_statements(text)[0]]
     evidence = evidence_sentences(text)
-    assert evidence == ["Checkout failed for an hour after the payment gateway's TLS certificate expired at midnight."]
+    assert evidence == ["Checkout failed for an hour after the payment gateway's TLS certificate expired at midnight.",
+                        "Its renewal was a manual task that was missed this year."]
     assert not any("patience" in s for s in evidence)
     clf = default_classifier()
     assert statements == ["The gateway stopped accepting connections and nobody had a reminder for it."]
@@ -249,8 +251,8 @@ def test_evidence_from_the_whole_text_weighs_in_the_document_decision():
     prior = clf.evidence_prior(evidence)
     assert prior[clf.classes.index("cert_credential_expiry")] > 0 and prior[clf.other] == 0
     # evidence alone, without cause statements, is bounded by the weight: one sentence stays below abstention
-    alone = clf.assign([], evidence=evidence)
-    assert alone.confidence <= clf.evidence_weight
+    assert clf.assign([], evidence=evidence).confidence <= clf.evidence_weight
+    assert clf.assign([], evidence=evidence[:1]).cause_class == OTHER
 
 
 def test_config_adds_an_organisation_class():

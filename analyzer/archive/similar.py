@@ -1,10 +1,12 @@
 """Similar past incidents by cause (`pmlint similar`, the app's draft page).
 
 A past incident ranks by, in this order of weight: the same cause class as the draft (not
-`other`), the same recurring cause (class and mechanism), and the wording of the cause statements
-(cosine of TF-IDF over cause phrases: names of companies, products and vendors are removed before,
-so a shared vendor alone never makes two incidents similar). The best-matching pair of cause
-statements is shown side by side.
+`other`), counted in proportion to how sure the past incident's own assignment is (half at the
+least: a past incident filed under the class with confidence is more likely to share the cause
+than one that barely passed the abstention threshold), the same recurring cause (class and
+mechanism), and the wording of the cause statements (cosine of TF-IDF over cause phrases: names of
+companies, products and vendors are removed before, so a shared vendor alone never makes two
+incidents similar). The best-matching pair of cause statements is shown side by side.
 """
 
 from __future__ import annotations
@@ -71,6 +73,13 @@ def _vectors(model: CauseModel):  # noqa: ANN202 - (vectorizer, matrix)
     return cache
 
 
+def pair_score(same_class: bool, confidence: float, same_cause: bool, wording: float) -> float:
+    """How similar a past incident is to a draft: the same class (weighted by the past incident's
+    confidence, between half and all of `CLASS_WEIGHT`), the same recurring cause, the wording."""
+    return (CLASS_WEIGHT * same_class * (1.0 + min(max(confidence, 0.0), 1.0)) / 2.0
+            + MECHANISM_WEIGHT * same_cause + WORDING_WEIGHT * wording)
+
+
 def rank(model: CauseModel, title: str, statements: Sequence[str], *, k: int = 5,
          exclude_hash: str | None = None, evidence: Sequence[str] = ()) -> tuple[Placement, list[Neighbour]]:
     """The draft's placement and its k nearest past incidents by cause."""
@@ -85,7 +94,7 @@ def rank(model: CauseModel, title: str, statements: Sequence[str], *, k: int = 5
     for i, a in enumerate(model.assignments):
         same_class = a.cause_class == assignment.cause_class and a.cause_class != OTHER
         same_cause = cid is not None and model.cluster_of[i] == cid
-        scores.append(CLASS_WEIGHT * same_class + MECHANISM_WEIGHT * same_cause + WORDING_WEIGHT * float(wording[i]))
+        scores.append(pair_score(same_class, a.confidence, same_cause, float(wording[i])))
     order = sorted(range(len(scores)), key=lambda i: (-scores[i], model.documents[i].path))
     out: list[Neighbour] = []
     for i in order:

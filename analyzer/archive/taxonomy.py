@@ -16,7 +16,7 @@ proportion to how much it looks like a cause at all (1 - P(other)), divided by
 highest weighted mean, its confidence that mean. Below `ABSTAIN_BELOW` the document is `other`
 (abstention: the statements do not say which systemic cause).
 
-`SVM_C`, `TEMPERATURE`, `POSITION_DECAY`, `ABSTAIN_BELOW` and `CUE_WEIGHT` are chosen by cross-validation on the
+`SVM_C`, `CLASS_WEIGHTING`, `TEMPERATURE`, `POSITION_DECAY`, `ABSTAIN_BELOW`, `CUE_WEIGHT` and `EVIDENCE_WEIGHT` are chosen by cross-validation on the
 authored statements alone (`bench/tune_taxonomy.py`: held-out statements in simulated documents
 with non-cause sentences around them), never on the corpus labels.
 """
@@ -32,18 +32,19 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from analyzer.judging.taxonomy import OTHER, CauseClass, load_taxonomy, training_statements
+from analyzer.judging.taxonomy import OTHER, CauseClass, cue_pattern, cue_search, load_taxonomy, training_statements
 
 __all__ = ["OTHER", "CauseClass", "load_taxonomy", "training_statements", "Assignment", "CauseClassifier",
            "classifier_for", "default_classifier", "taxonomy_key"]
 
-ABSTAIN_BELOW = 0.15
+ABSTAIN_BELOW = 0.25
 POSITION_DECAY = 0.15
 SVM_C = 1.0
+CLASS_WEIGHTING: str | None = None  # the SVM's class weights (None: every statement alike; "balanced": inverse to class frequency); chosen by bench/tune_taxonomy.py
 CUE_WEIGHT = 0.0  # added to a class's logit per matching cue (`cause_cues.yaml`); chosen by bench/tune_taxonomy.py
-EVIDENCE_WEIGHT = 0.3  # document-level cue evidence from the whole text, added to the class means; likewise
+EVIDENCE_WEIGHT = 0.6  # document-level cue evidence from the whole text, added to the class means; likewise
 EVIDENCE_SATURATION = 3  # sentences with a class's cues beyond this add nothing more
-TEMPERATURE = 4.0  # softmax over the SVM's decision values: probabilities for weighting and abstention; chosen with the other three by bench/tune_taxonomy.py
+TEMPERATURE = 8.0  # softmax over the SVM's decision values: probabilities for weighting and abstention; chosen with the other three by bench/tune_taxonomy.py
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class CauseClassifier:
     def __init__(self, taxonomy: Sequence[CauseClass], training: tuple[list[str], list[str]] | None = None, *,
                  c: float = SVM_C, temperature: float = TEMPERATURE, decay: float = POSITION_DECAY,
                  threshold: float = ABSTAIN_BELOW, cue_weight: float = CUE_WEIGHT,
-                 evidence_weight: float = EVIDENCE_WEIGHT) -> None:
+                 evidence_weight: float = EVIDENCE_WEIGHT, class_weight: str | None = CLASS_WEIGHTING) -> None:
         """`training`: (statements, class ids) instead of the authored ones (bench/tune_taxonomy.py
         trains on part of them to choose the constants on the rest)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -83,20 +84,22 @@ class CauseClassifier:
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2),
         )
-        self.model = make_pipeline(features, LinearSVC(C=c, class_weight="balanced", random_state=0))
+        self.model = make_pipeline(features, LinearSVC(C=c, class_weight=class_weight, random_state=0))
         self.model.fit(texts, labels)
         self.classes = [str(c) for c in self.model.classes_]
         self.other = self.classes.index(OTHER)
         self.cues = [[re.compile(c, re.I) for c in self.by_id[cid].cues] for cid in self.classes]
-        self.any_cue = [re.compile("|".join(f"(?:{c})" for c in self.by_id[cid].cues), re.I)
-                        if self.by_id[cid].cues and cid != OTHER else None for cid in self.classes]
+        self.any_cue = [cue_pattern(self.by_id[cid].cues) if self.by_id[cid].cues and cid != OTHER else None
+                        for cid in self.classes]
 
     def evidence_prior(self, sentences: Sequence[str]) -> np.ndarray:
         """Per class, the document-level cue evidence: the share of `EVIDENCE_SATURATION` sentences
         (statements and evidence sentences, without repeats) that match one of its cues, times
         `evidence_weight`; nothing for `other`."""
         unique = list(dict.fromkeys(sentences))
-        counts = np.array([sum(1 for s in unique if rx.search(s)) if rx is not None else 0 for rx in self.any_cue], float)
+        lowered = [s.lower() for s in unique]
+        counts = np.array([sum(1 for s, low in zip(unique, lowered) if cue_search(cue, s, low)) if cue is not None else 0
+                           for cue in self.any_cue], float)
         return self.evidence_weight * np.minimum(counts, EVIDENCE_SATURATION) / EVIDENCE_SATURATION
 
     def cue_counts(self, statements: Sequence[str]) -> np.ndarray:

@@ -166,22 +166,24 @@ def _statements(text: str, spans: list[tuple[int, int, str]], rest: list[tuple[i
 
 
 @lru_cache(maxsize=1)
-def _any_cue() -> re.Pattern[str]:
-    from analyzer.judging.taxonomy import packaged_taxonomy
+def _any_cue() -> tuple[re.Pattern[str], bool]:
+    from analyzer.judging.taxonomy import cue_pattern, packaged_taxonomy
 
-    return re.compile("|".join(f"(?:{cue})" for c in packaged_taxonomy() for cue in c.cues), re.I)
+    return cue_pattern([cue for c in packaged_taxonomy() for cue in c.cues])
 
 
 def evidence_sentences(text: str, masked: str | None = None) -> list[str]:
     """The sentences of the whole text (headings included) that match a cue of a packaged class,
     in document order, without repeats; at most `MAX_EVIDENCE`. `masked`: the text with code and
     markup blanked, when the caller has it."""
+    from analyzer.judging.taxonomy import cue_search
+
     masked = section_bodies(text)[1] if masked is None else masked
     cue = _any_cue()
     out: list[str] = []
     for s, e in sentences(masked, 0, len(masked)):
         st = statement(text, s, e)
-        if st is not None and st[2] not in out and cue.search(st[2]):
+        if st is not None and st[2] not in out and cue_search(cue, st[2]):
             out.append(st[2])
             if len(out) == MAX_EVIDENCE:
                 break

@@ -61,6 +61,26 @@ def _parse_class(raw: Any, origin: str) -> CauseClass:
                       tuple(cues))
 
 
+_ESCAPE = re.compile(r"\\.")
+
+
+def cue_pattern(cues: Sequence[str]) -> tuple[re.Pattern[str], bool]:
+    """One pattern for any of `cues` (case-insensitive regular expressions), and whether it is to
+    be matched on lower-cased text: when no cue has an upper-case letter (escapes aside), matching
+    case-sensitively on the lower-cased sentence finds the same sentences as `re.I` at about half
+    the cost (cue evidence is most of the time `cluster` spends on a warm store)."""
+    pattern = "|".join(f"(?:{c})" for c in cues)
+    if any(ch.isupper() for ch in _ESCAPE.sub("", pattern)):
+        return re.compile(pattern, re.I), False
+    return re.compile(pattern), True
+
+
+def cue_search(cue: tuple[re.Pattern[str], bool], sentence: str, lowered: str | None = None) -> bool:
+    """Whether a `cue_pattern` matches `sentence` (`lowered`: its lower-case form, when known)."""
+    pattern, lower = cue
+    return pattern.search((sentence.lower() if lowered is None else lowered) if lower else sentence) is not None
+
+
 def load_taxonomy(extra: Sequence[Any] = ()) -> list[CauseClass]:
     """The packaged classes, then the organisation's (`archive.cause_classes`); an extra class
     with a packaged id replaces it. An extra class needs positive examples to be learnt."""
