@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Callable
 
 from markdown_it.token import Token
 
@@ -30,6 +31,62 @@ from analyzer.reading.weak import is_cell_label, weak_headings
 
 _URL = re.compile(r"https?://[^\s)>\]]+")
 _TASK_MARK = 3  # the task-list plugin removes "[ ]" / "[x]" from the item's inline content
+
+
+# List markers that word processors and plain-text writers use and CommonMark does not know: a
+# bullet character ("• Restart the workers"), a letter ("a) ...", "(b) ...") and a decimal number
+# ("5.1 Add a schema check ..."). They are rewritten to CommonMark markers of the same length before
+# parsing, so the lists are lists and every offset stays the original text's.
+_BULLET_LINE = re.compile(r"^([ \t]{0,3})[•◦▪●‣⁃∙·](?=[ \t]+\S)", re.M)
+_LETTER_LINE = re.compile(r"^([ \t]{0,3})(\(?)([a-h])\)(?=[ \t]+\S)", re.M)
+_DECIMAL_LINE = re.compile(r"^([ \t]{0,3})(\d{1,2}\.\d{1,2}\.?)(?=[ \t]+\S)(.*)$", re.M)
+_DECIMAL_ITEM_WORDS = 6  # "5.1 Add a schema check to the deploy" is an item; "5.1 Root cause" is a numbered heading
+_LIST_START = re.compile(r"[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.M)
+
+
+def list_markers(text: str) -> str:
+    """`text` with bullet characters, lettered items (when a document letters at least two: "a)"
+    and "b)") and decimal-numbered sentences written as CommonMark list markers of the same length;
+    lines inside fenced code are left alone."""
+    fenced = _fenced_ranges(text)
+    out = list(text)
+
+    starts = [a for a, _ in fenced]
+
+    def outside(pos: int) -> bool:  # a bisect, not a scan: many fences and many items stay linear
+        k = bisect.bisect_right(starts, pos) - 1
+        return k < 0 or pos >= fenced[k][1]
+
+    for m in _BULLET_LINE.finditer(text):
+        if outside(m.start()):
+            out[m.end() - 1] = "-"
+    letters = [m for m in _LETTER_LINE.finditer(text) if outside(m.start())]
+    if {"a", "b"} <= {m.group(3) for m in letters}:
+        for m in letters:  # "a)" -> "1)", "(a)" -> " 1)"
+            out[m.start(2):m.end()] = list(" " * len(m.group(2)) + "1)")
+    for m in _decimal_items(text, outside):
+        out[m.start(2):m.end(2)] = list("-" + " " * (len(m.group(2)) - 1))
+    return "".join(out)
+
+
+def _decimal_items(text: str, outside: Callable[[int], bool]) -> list[re.Match[str]]:
+    """Sentences numbered "5.1", "5.2", ... : at least the first two numbers of one section, each
+    a sentence of several words (not a version number at the start of a broken line, "1.11 to
+    1.13. The ...", nor a numbered heading, "3.2 What went poorly?")."""
+    found: dict[str, dict[str, re.Match[str]]] = {}
+    for m in _DECIMAL_LINE.finditer(text):
+        rest = m.group(3).strip()
+        if (outside(m.start()) and len(rest.split()) >= _DECIMAL_ITEM_WORDS and rest[:1].isupper()
+                and not rest.endswith(("?", ":")) and "<" not in rest):
+            major, minor = m.group(2).rstrip(".").split(".")
+            found.setdefault(major, {}).setdefault(minor, m)
+    return [m for minors in found.values() if {"1", "2"} <= minors.keys() for m in minors.values()]
+
+
+def _fenced_ranges(text: str) -> list[tuple[int, int]]:
+    marks = [m.start() for m in _FENCE.finditer(text)]
+    return [(a, b) for a, b in zip(marks[::2], marks[1::2] + [len(text)])]
 
 
 def parse(text: str) -> Document:
@@ -58,7 +115,8 @@ class _TreeReader:
         self._table_cursor = 0
 
     def read(self) -> Document:
-        for tok in parser().parse(self.text):
+        self.parsed = list_markers(self.text)
+        for tok in parser().parse(self.parsed):
             if tok.nesting == 1:
                 self._open(tok)
                 self.stack.append(tok)
@@ -76,6 +134,13 @@ class _TreeReader:
         doc.blocks.sort(key=lambda b: b.start)
         doc.headings.sort(key=lambda h: h.title_start)
         return doc
+
+    def _list_at(self, line: int) -> bool:
+        """Whether a list item starts on this line (of the text as parsed, markers rewritten)."""
+        if line >= len(self.lines):
+            return False
+        start, end = self.lines[line]
+        return _LIST_START.match(self.parsed, start, end) is not None
 
     def _table_labels(self) -> None:
         """A key-value table (`| Summary | ... |`, `| Impact | ... |`, the header block of a Google
@@ -199,7 +264,8 @@ class _TreeReader:
         ordered = sum(1 for t in self.stack if t.type == "ordered_list_open")
         first_in_item = item is not None and self.stack[-2] is item and _first_child(item, tok)
         weak = weak_headings(tok.content, _shifted(tok.children or [], shift), in_item=item is not None,
-                             ordered_depth=ordered if first_in_item else 0)
+                             ordered_depth=ordered if first_in_item else 0,
+                             list_follows=item is None and self._list_at(tok.map[1]))  # type: ignore[index]
         cuts = [w.title[0] for w in weak] + [len(tok.content)]
         if weak and cuts[0] > 0:
             self._block(kind, seg.to_source(0), seg.to_source(cuts[0]), task=task)

@@ -46,22 +46,24 @@ class Weak:
     body: int  # where the text under the title starts (content offset)
 
 
-def weak_headings(content: str, children: list[Token], *, in_item: bool, ordered_depth: int) -> list[Weak]:
+def weak_headings(content: str, children: list[Token], *, in_item: bool, ordered_depth: int,
+                  list_follows: bool = False) -> list[Weak]:
     """The weak headings of this block: those that open it (several only for label lines), then
-    any run-in titles after them (paragraphs only)."""
-    found = _opening(content, children, in_item=in_item, ordered_depth=ordered_depth)
+    any run-in titles after them (paragraphs only). `list_follows`: a list starts on the next line."""
+    found = _opening(content, children, in_item=in_item, ordered_depth=ordered_depth, list_follows=list_follows)
     if in_item:
         return found
     return found + run_in_headings(content, found[-1].body if found else 0)
 
 
-def _opening(content: str, children: list[Token], *, in_item: bool, ordered_depth: int) -> list[Weak]:
+def _opening(content: str, children: list[Token], *, in_item: bool, ordered_depth: int,
+             list_follows: bool = False) -> list[Weak]:
     bold = _bold(content, children, in_item)
     if bold:
         return [bold] if in_item else [bold, *_bold_lines(content, children, bold.body)]
     if in_item:
         return _ordered_title(content, ordered_depth)
-    stop = _stop_title(content)
+    stop = _stop_title(content, list_follows)
     if stop:
         return [stop]
     first = content.split("\n", 1)[0]
@@ -162,13 +164,13 @@ _ABBREVIATIONS = frozenset("mr ms mrs dr prof st jr sr inc ltd co corp no nr vs 
 _STOP_TITLE = re.compile(r"([A-Z][A-Za-z'’/-]*(?:[ \t]+[A-Za-z'’/-]+){0,3})\.(?:[ \t]+(?=[A-Z(\"'‘“])|[ \t]*(?=\n|$))")
 
 
-def _stop_title(content: str) -> Weak | None:
+def _stop_title(content: str, list_follows: bool = False) -> Weak | None:
     """A run-in title that opens a paragraph and ends with a stop, with text after it in the same
     paragraph: `Executive summary. Between 19:05 and ...`, `Next steps.` on its own line with the
-    items below (memo style). Style `run_in`: it counts only when the section data lists the title
-    word for word."""
+    items below (memo style; alone in its paragraph when a list starts on the next line). Style
+    `run_in`: it counts only when the section data lists the title word for word."""
     m = _STOP_TITLE.match(content)
-    if not m or not _title_shaped(m.group(1).split()) or not content[m.end():].strip():
+    if not m or not _title_shaped(m.group(1).split()) or not (content[m.end():].strip() or list_follows):
         return None  # a short sentence alone in its paragraph ("Body text.") is a sentence
     if m.group(1).split()[-1].lower() in _ABBREVIATIONS:
         return None  # "Ms. Ada Obi failed ...", "St. Louis ...": an abbreviation, not a title
