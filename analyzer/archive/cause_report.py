@@ -18,7 +18,7 @@ from analyzer.archive.taxonomy import classifier_for
 from analyzer.version import __version__
 
 METHOD = ("cause statements -> taxonomy class (TF-IDF + linear SVM on authored statements, abstention) -> "
-          "mechanisms by class-based TF-IDF; groups of 3+ incidents only; deterministic")
+          "mechanism from the catalogue by class-based TF-IDF over the statements; groups of 3+ incidents only; deterministic")
 
 
 @dataclass
@@ -136,7 +136,7 @@ def cluster_archive(root: str | Path, *, config=None, store=None, seed: int = 0,
 # ----------------------------------------------------------------- cause groups, cached in the store
 
 GROUPS_VERSION = "cause-groups-1"
-_MODEL_SOURCES = ("archive/recurring.py", "archive/causes.py", "archive/taxonomy.py", "archive/clustering.py",
+_MODEL_SOURCES = ("archive/recurring.py", "archive/mechanisms.py", "data/mechanisms.yaml", "archive/causes.py", "archive/taxonomy.py", "archive/clustering.py",
                   "archive/cause_report.py", "judging/taxonomy.py", "judging/cause_statements.py",
                   "data/causes.yaml", "data/cause_statements.yaml", "data/cause_statements_registers.yaml",
                   "data/cause_statements_plain.yaml")
