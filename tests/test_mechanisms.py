@@ -9,9 +9,9 @@ import re
 import pytest
 
 from analyzer.archive.clustering import CauseDocument
-from analyzer.archive.mechanisms import candidates, count_statements, load_mechanisms, parse_mechanisms
-from analyzer.archive.recurring import MIN_RECURRING, build_model
-from analyzer.archive.taxonomy import OTHER, default_classifier, load_taxonomy
+from analyzer.archive.mechanisms import count_statements, foreign_mechanisms, load_mechanisms, own_mechanisms, parse_mechanisms
+from analyzer.archive.recurring import build_model
+from analyzer.archive.taxonomy import OTHER, Assignment, load_taxonomy
 from analyzer.errors import ConfigError
 
 VENDORS = re.compile(r"\b(?:aws|azure|google|amazon|microsoft|github|cloudflare|tesla|openai|chatgpt|facebook|meta)\b", re.I)
@@ -55,31 +55,51 @@ def test_a_bad_catalogue_entry_is_a_config_error():
 
 def test_an_abstained_document_may_join_only_the_specific_mechanisms():
     mechanisms = load_mechanisms()
-    open_ones = candidates(mechanisms, OTHER)
-    assert open_ones and all(m.open for m in open_ones)
+    open_ones = own_mechanisms(mechanisms, OTHER)
+    assert open_ones and all(m.open for m in open_ones) and not foreign_mechanisms(mechanisms, OTHER)
     assert "release_everywhere" not in {m.id for m in open_ones}  # "a deploy" alone says no cause
-    assert {m.cause_class for m in candidates(mechanisms, "capacity_limit")} == {"capacity_limit"}
+    assert {m.cause_class for m in own_mechanisms(mechanisms, "capacity_limit")} == {"capacity_limit"}
+    foreign = foreign_mechanisms(mechanisms, "capacity_limit")
+    assert foreign and all(m.open and m.cause_class != "capacity_limit" for m in foreign)
+
+
+class FixedClassifier:
+    """The taxonomy's classes, but a document's class given by the test (the first rule whose words
+    its statements contain), so that these tests cover the mechanisms, not the classifier."""
+
+    def __init__(self, rules: list[tuple[str, str]]) -> None:
+        self.rules = rules
+        self.by_id = {c.id: c for c in load_taxonomy()}
+
+    def predict_proba(self, statements):  # noqa: ANN001, ANN201
+        return [None] * len(statements)
+
+    def assign(self, statements, proba=None, *, evidence=()):  # noqa: ANN001, ANN201
+        text = " ".join(statements)
+        cls = next((c for words, c in self.rules if words in text), OTHER)
+        return Assignment(cls, 0.0 if cls == OTHER else 0.9, best_statement=0 if statements else None)
 
 
 LEAK = "The {svc} workers leaked memory on every request until they ran out of memory and were killed."
 DISK = "The {svc} hosts ran out of disk space because logs were never rotated, so writes failed."
-VAGUE = "A resource leak in the {svc} service slowly exhausted the nodes until they stopped serving."
+VAGUE = "A resource in the {svc} service was slowly exhausted until the nodes stopped serving."
+CRASH = "A defect in the {svc} parser crashed the workers after they ran out of memory."
 SERVICES = ["billing", "search", "checkout", "ledger", "inbox", "upload", "profile", "export"]
+CLASSES = FixedClassifier([("defect", "latent_software_bug"), ("deepfake", OTHER), ("", "resource_leak_exhaustion")])
 
 
-def _doc(i: int, statement: str) -> CauseDocument:
+def _doc(i: int, *statements: str) -> CauseDocument:
     svc = SERVICES[i % len(SERVICES)]
-    return CauseDocument(f"d{i:02d}.md", f"{svc} outage", f"202{i % 4}-0{i % 9 + 1}-01", statement.format(svc=svc),
-                         f"h{i}", [statement.format(svc=svc)])
+    ss = [s.format(svc=svc) for s in statements]
+    return CauseDocument(f"d{i:02d}.md", f"{svc} outage", f"202{i % 4}-0{i % 9 + 1}-01", " ".join(ss), f"h{i}", ss)
 
 
 def _archive() -> list[CauseDocument]:
-    docs = [_doc(i, LEAK) for i in range(5)] + [_doc(5 + i, DISK) for i in range(4)]
-    return docs + [_doc(9, DISK)]
+    return [_doc(i, LEAK) for i in range(5)] + [_doc(5 + i, DISK) for i in range(5)]
 
 
 def test_a_class_is_split_by_the_mechanism_its_statements_state():
-    model = build_model(_archive(), default_classifier())
+    model = build_model(_archive(), CLASSES)
     labels = {c.mechanism: c for c in model.clusters}
     leak = labels["memory leak or memory exhaustion"]
     disk = labels["disk or inode exhaustion"]
@@ -90,24 +110,37 @@ def test_a_class_is_split_by_the_mechanism_its_statements_state():
 
 
 def test_a_mechanism_stated_by_too_few_incidents_falls_back_to_the_class_alone():
-    docs = [_doc(i, LEAK) for i in range(2)] + [_doc(2 + i, VAGUE) for i in range(3)]
-    model = build_model(docs, default_classifier())
-    classes = {model.assignments[i].cause_class for i in range(len(docs))}
-    assert classes == {"resource_leak_exhaustion"}
+    model = build_model([_doc(i, LEAK) for i in range(2)] + [_doc(2 + i, VAGUE) for i in range(3)], CLASSES)
     [cluster] = model.clusters
     assert cluster.size == 5 and cluster.mechanism is None  # two leaks are not a recurring mechanism
     assert cluster.label == "resource leak or exhaustion (missing: resource limits, leak detection, quotas per job)"
-    assert all(c.size >= MIN_RECURRING for c in model.clusters)
 
 
 def test_mechanisms_do_not_depend_on_order_and_a_new_incident_lands_with_its_mechanism():
     docs = _archive()
-    first = build_model(docs, default_classifier())
+    first = build_model(docs, CLASSES)
     shuffled = docs[:]
     random.Random(7).shuffle(shuffled)
-    again = build_model(shuffled, default_classifier(), seed=7)
+    again = build_model(shuffled, CLASSES, seed=7)
     assert [c.to_dict() for c in again.clusters] == [c.to_dict() for c in first.clusters]
     _a, cid, _f = first.place("cache outage", [LEAK.format(svc="cache")])
     assert first.clusters[cid].mechanism == "memory leak or memory exhaustion"
     for doc, statements, cid in zip(first.documents, first.statements, first.cluster_of):
         assert first.place(doc.title, statements, doc.evidence, doc.cause)[1] == cid
+
+
+def test_another_classs_specific_mechanism_moves_a_document_only_when_stated_twice():
+    once = [_doc(10 + i, CRASH) for i in range(3)]
+    twice = [_doc(20 + i, CRASH, "A latent defect in the {svc} parser leaked memory on every request.") for i in range(3)]
+    model = build_model([_doc(i, LEAK) for i in range(3)] + once + twice, CLASSES)
+    leaks = next(c for c in model.clusters if c.mechanism == "memory leak or memory exhaustion")
+    assert leaks.paths == sorted(d.path for d in [*model.documents[:3], *twice])  # one passing mention is not the cause
+    assert {model.assignments[i].cause_class for i in range(3, 9)} == {"latent_software_bug"}  # the class is unchanged
+
+
+def test_an_abstained_document_joins_a_specific_mechanism_and_the_label_names_its_own_cause():
+    fakes = [_doc(i, "A deepfake video of the {svc} director asked staff to wire money.") for i in range(3)]
+    model = build_model(fakes + _archive(), CLASSES)
+    fake = next(c for c in model.clusters if c.cause_class == OTHER)
+    assert fake.size == 3 and fake.label == ("AI system open to deliberate misuse: synthetic media impersonating real "
+                                             "people (missing: consent checks, provenance marks and abuse detection)")

@@ -13,10 +13,12 @@ incidents or more are "recurring", everything else is reported as not recurring.
    state it, as BERTopic ranks a topic's words with a fixed vocabulary). A document takes the
    mechanism most of its statements (and its title and cue evidence) state, ties to the
    higher-ranked; a mechanism held by fewer than `MIN_RECURRING` documents gives them up to their
-   next one. A document that states none stays with its class alone: the label then names the
-   class without a mechanism rather than a guessed one. A document the taxonomy abstained on may
-   join the mechanisms specific enough to say the cause alone (`open` in the catalogue; when it
-   has no statements, its cause text is read).
+   next one. A document that states none of its class's mechanisms joins a mechanism of another
+   class only when that one is specific enough to say the cause alone (`open` in the catalogue)
+   and is stated `FOREIGN_STATEMENTS` times (its class assignment is unchanged); else it stays with
+   its class alone: the label then names the class without a mechanism rather than a guessed one.
+   A document the taxonomy abstained on may join the open mechanisms on one statement (nothing
+   else says what its cause is; without statements, the start of its cause text is read).
 4. **Labels.** "<cause class>: <mechanism> (missing: <guardrail>)": the mechanism's guardrail when
    the catalogue gives one, else the class's. Free phrases of cause words (class-based TF-IDF over
    1-3-grams) are shown beside the label as key phrases, never as the label.
@@ -30,15 +32,16 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from analyzer.archive.causes import _raw_tokens, cause_clauses, phrases, proper_nouns
 from analyzer.archive.clustering import CauseDocument
-from analyzer.archive.mechanisms import Mechanism, candidates, count_statements, load_mechanisms
+from analyzer.archive.mechanisms import Mechanism, count_statements, foreign_mechanisms, load_mechanisms, own_mechanisms
 from analyzer.archive.statements import drop_boilerplate, learn_boilerplate
 from analyzer.archive.taxonomy import OTHER, Assignment, CauseClassifier
 
 MIN_RECURRING = 3
+FOREIGN_STATEMENTS = 2  # a mechanism of another class must be stated twice (title, statements, evidence) to move a document
 MAX_ABSTAINED_TEXT = 1500  # characters of cause text read for an abstained document without statements
 _LENGTH_WEIGHT = (1.0, 1.5, 1.4)
 
@@ -77,7 +80,10 @@ class CauseModel:
     proper: frozenset[str]
     classifier: CauseClassifier
     mechanisms: dict[str, Mechanism] = field(default_factory=dict)  # id -> mechanism, catalogue order
-    hits: list[dict[str, int]] = field(default_factory=list)  # per document: mechanism id -> statements stating it
+    position: dict[str, int] = field(default_factory=dict)  # id -> place in the catalogue (the last tie-break)
+    hits: list[dict[str, int]] = field(default_factory=list)  # per document: own mechanism id -> statements stating it
+    foreign: list[dict[str, int] | None] = field(default_factory=list)  # likewise other classes' open ones, read when needed
+    texts: list[list[str]] = field(default_factory=list)  # per document: what the mechanism is read from
     order: dict[str, list[str]] = field(default_factory=dict)  # class -> its mechanisms by class-based TF-IDF
     clusters: list[Cluster] = field(default_factory=list)
     cluster_of: list[int | None] = field(default_factory=list)
@@ -104,9 +110,11 @@ class CauseModel:
 
     def _cluster_for(self, cause_class: str, title: str, statements: Sequence[str], evidence: Sequence[str],
                      cause: str) -> int | None:
-        live = [self.mechanisms[mid] for mid in self.order.get(cause_class, []) if mid in self.mechanism_cluster]
-        hits = count_statements(live, _mechanism_texts(cause_class, title, statements, evidence, cause))
-        mid = _best(hits, self.order.get(cause_class, []), set())
+        texts = _mechanism_texts(cause_class, title, statements, evidence, cause)
+        catalogue = [m for m in self.mechanisms.values() if m.id in self.mechanism_cluster]
+        hits = count_statements(own_mechanisms(catalogue, cause_class), texts)
+        mid = _best(self, hits, lambda: count_statements(foreign_mechanisms(catalogue, cause_class), texts),
+                    cause_class, set())
         return self.mechanism_cluster[mid] if mid is not None else self.remainder.get(cause_class)
 
 
@@ -123,7 +131,8 @@ def _mechanism_texts(cause_class: str, title: str, statements: Sequence[str], ev
     document the taxonomy abstained on that has neither, the start of its cause text."""
     texts = [title or "", *statements, *evidence]
     if cause_class == OTHER and not statements and not evidence and cause:
-        texts.append(cause[:MAX_ABSTAINED_TEXT])
+        body = cause[len(title):] if title and cause.startswith(title) else cause  # the title is read once
+        texts.append(body[:MAX_ABSTAINED_TEXT])
     return texts
 
 
@@ -145,10 +154,13 @@ def build_model(documents: Sequence[CauseDocument], classifier: CauseClassifier,
     features = [set(phrases(cause_clauses(t, proper))) for t in tokens]
     model = CauseModel(list(docs), statements, assignments, features, proper, classifier, seed=seed)
     model.mechanisms = {m.id: m for m in load_mechanisms()}
+    model.position = {mid: k for k, mid in enumerate(model.mechanisms)}
     catalogue = list(model.mechanisms.values())
-    model.hits = [count_statements(candidates(catalogue, a.cause_class),
-                                   _mechanism_texts(a.cause_class, d.title, ss, ev, d.cause))
-                  for d, a, ss, ev in zip(docs, assignments, statements, evidence)]
+    model.texts = [_mechanism_texts(a.cause_class, d.title, ss, ev, d.cause)
+                   for d, a, ss, ev in zip(docs, assignments, statements, evidence)]
+    model.hits = [count_statements(own_mechanisms(catalogue, a.cause_class), texts)
+                  for a, texts in zip(assignments, model.texts)]
+    model.foreign = [None] * len(docs)
     _cluster(model)
     return model
 
@@ -190,9 +202,8 @@ def _mechanism_order(model: CauseModel, groups_of: dict[str, list[int]], mean_si
     order: dict[str, list[str]] = {}
     for cls, idx in groups_of.items():
         local = Counter(mid for i in idx for mid in model.hits[i])
-        position = {m.id: k for k, m in enumerate(model.mechanisms.values())}
         ranked = sorted(local, key=lambda mid: (-round(local[mid] / len(idx) * math.log1p(mean_size / df[mid]), 9),
-                                                position[mid]))
+                                                model.position[mid]))
         order[cls] = ranked
     return order
 
@@ -203,7 +214,7 @@ def _choose_mechanisms(model: CauseModel) -> list[str | None]:
     `MIN_RECURRING` documents is dropped and its documents take their next one, until none is."""
     dropped: set[str] = set()
     while True:
-        chosen = [_best(model.hits[i], model.order.get(a.cause_class, []), dropped)
+        chosen = [_best(model, model.hits[i], lambda i=i: _foreign(model, i), a.cause_class, dropped)
                   for i, a in enumerate(model.assignments)]
         sizes = Counter(mid for mid in chosen if mid is not None)
         small = {mid for mid, c in sizes.items() if c < MIN_RECURRING}
@@ -212,10 +223,26 @@ def _choose_mechanisms(model: CauseModel) -> list[str | None]:
         dropped |= small
 
 
-def _best(hits: dict[str, int], order: Sequence[str], dropped: set[str]) -> str | None:
+def _foreign(model: CauseModel, i: int) -> dict[str, int]:
+    if model.foreign[i] is None:
+        catalogue = list(model.mechanisms.values())
+        model.foreign[i] = count_statements(foreign_mechanisms(catalogue, model.assignments[i].cause_class), model.texts[i])
+    return model.foreign[i]
+
+
+def _best(model: CauseModel, hits: dict[str, int], foreign: Callable[[], dict[str, int]], cause_class: str,
+          dropped: set[str]) -> str | None:
+    """Of the class's own mechanisms stated (`hits`), the one most statements state, then the
+    higher-ranked in the class; when none is, an open mechanism of another class stated at least
+    `FOREIGN_STATEMENTS` times (`foreign`, read only then), the most stated, then in catalogue order."""
+    order = model.order.get(cause_class, [])
     rank = {mid: k for k, mid in enumerate(order)}
-    live = [mid for mid in hits if mid not in dropped and mid in rank]
-    return min(live, key=lambda mid: (-hits[mid], rank[mid])) if live else None
+    live = [mid for mid in hits if mid not in dropped]
+    if live:
+        return min(live, key=lambda mid: (-hits[mid], rank.get(mid, len(order) + model.position[mid])))
+    other = foreign()
+    live = [mid for mid, c in other.items() if mid not in dropped and c >= FOREIGN_STATEMENTS]
+    return min(live, key=lambda mid: (-other[mid], model.position[mid])) if live else None
 
 
 def _ctfidf(model: CauseModel, idx: Sequence[int], df: Counter[str], mean_size: float) -> list[tuple[float, str]]:
@@ -234,7 +261,7 @@ def _describe(model: CauseModel, cid: int, cls: str, mid: str | None, members: l
     mech = model.mechanisms.get(mid) if mid else None
     label, guardrail = cluster_label(model.classifier.by_id.get(cls), cls, mech)
     dates = sorted(d for d in (docs[i].date for i in members) if d)
-    ranked = sorted(members, key=lambda i: (-(model.hits[i].get(mid, 0) if mid else 0),
+    ranked = sorted(members, key=lambda i: (-(model.hits[i].get(mid, 0) or (model.foreign[i] or {}).get(mid, 0) if mid else 0),
                                             -model.assignments[i].confidence, docs[i].path))[:3]
     reps = [{"path": docs[i].path, "title": docs[i].title, "statement": _statement(model, i, mech)} for i in ranked]
     return Cluster(cid, label, cls, mech.name if mech else None, len(members), sorted(docs[i].path for i in members),
