@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from analyzer.archive.cause_report import CauseResult
 from analyzer.archive.clustering import CauseDocument
 from analyzer.archive.mechanisms import count_statements, foreign_mechanisms, load_mechanisms, own_mechanisms, parse_mechanisms
 from analyzer.archive.recurring import build_model
@@ -144,3 +145,6 @@ def test_an_abstained_document_joins_a_specific_mechanism_and_the_label_names_it
     fake = next(c for c in model.clusters if c.cause_class == OTHER)
     assert fake.size == 3 and fake.label == ("AI system open to deliberate misuse: synthetic media impersonating real "
                                              "people (missing: consent checks, provenance marks and abuse detection)")
+    md = CauseResult(model).to_markdown()
+    assert "`other` (a cause outside the taxonomy, named in the label)" in md
+    assert "**mechanism:** – (the class alone)" not in md and "**mechanism:** memory leak or memory exhaustion" in md

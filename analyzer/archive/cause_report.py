@@ -78,7 +78,8 @@ class CauseResult:
                          f"{_md(c.missing_guardrail or '–')} |")
         for c in self.clusters:
             lines += ["", f"## {c.id}. {_md(c.label)} ({c.size} incidents)", ""]
-            lines.append(f"- **Cause class:** `{c.cause_class}`; **mechanism:** {_md(c.mechanism or '–')}")
+            outside = " (a cause outside the taxonomy, named in the label)" if c.cause_class == "other" else ""
+            lines.append(f"- **Cause class:** `{c.cause_class}`{outside}; **mechanism:** {_md(c.mechanism or '– (the class alone)')}")
             if c.start:
                 span = c.start if c.start == c.end else f"{c.start} to {c.end}"
                 lines.append(f"- **When:** {span}; per year: " + ", ".join(f"{p}: {n}" for p, n in sorted(c.per_period.items())))
