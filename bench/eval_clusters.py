@@ -26,6 +26,7 @@ import argparse
 import random
 import csv
 import json
+import os
 import sys
 import tempfile
 import time
@@ -190,9 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     docs = [d for d in docs if Path(d.path).relative_to(args.corpus).as_posix() not in duplicates
             or Path(d.path).relative_to(args.corpus).as_posix() in gold]
     classifier = default_classifier()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     model = build_model(docs, classifier)
-    t_model = time.perf_counter() - t0
+    t_model, c_model = time.perf_counter() - t0, time.process_time() - c0
     rel = [Path(d.path).relative_to(args.corpus).as_posix() for d in model.documents]
     texts = [Path(d.path).read_text(encoding="utf-8") for d in model.documents]
     base_tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2).fit_transform(texts)
@@ -225,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         "documents": len(model.documents), "labelled": len(labelled), "groups": k,
         "recurring_clusters": len(model.clusters),
         "in_recurring": int(sum(c is not None for c in model.cluster_of)),
-        "seconds": {"facts": round(t_facts, 2), "cause_model_warm": round(t_model, 2)},
+        "seconds": {"facts": round(t_facts, 2), "cause_model_warm": round(t_model, 2), "cause_model_warm_cpu": round(c_model, 2)},
         "extraction": extraction(model, rel, gold),
         "taxonomy": taxonomy, "agreement": agreement,
         "pmlint": against(ours, rel, schemes), "baseline": base_mean,
@@ -242,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print(f: dict) -> None:
     print(f"{f['documents']} texts; {f['recurring_clusters']} recurring causes holding {f['in_recurring']} incidents; "
-          f"cause model from a warm store in {f['seconds']['cause_model_warm']} s (facts {f['seconds']['facts']} s)")
+          f"cause model from a warm store in {f['seconds']['cause_model_warm']} s, {f['seconds']['cause_model_warm_cpu']} s of CPU "
+          f"(facts {f['seconds']['facts']} s; load average {os.getloadavg()[0]:.1f})")
     e, t, a = f["extraction"], f["taxonomy"], f["agreement"]
     print(f"cause statements vs {e['spans']} labelled spans: span recall {e['span_recall']:.3f}, statement precision {e['statement_precision']:.3f}")
     if t["n"]:

@@ -18,7 +18,7 @@ from analyzer.archive.taxonomy import classifier_for
 from analyzer.version import __version__
 
 METHOD = ("cause statements -> taxonomy class (TF-IDF + linear SVM on authored statements, abstention) -> "
-          "mechanisms by class-based TF-IDF; groups of 3+ incidents only; deterministic")
+          "mechanism from the catalogue by class-based TF-IDF over the statements; groups of 3+ incidents only; deterministic")
 
 
 @dataclass
@@ -78,7 +78,8 @@ class CauseResult:
                          f"{_md(c.missing_guardrail or '–')} |")
         for c in self.clusters:
             lines += ["", f"## {c.id}. {_md(c.label)} ({c.size} incidents)", ""]
-            lines.append(f"- **Cause class:** `{c.cause_class}`; **mechanism:** {_md(c.mechanism or '–')}")
+            outside = " (a cause outside the taxonomy, named in the label)" if c.cause_class == "other" else ""
+            lines.append(f"- **Cause class:** `{c.cause_class}`{outside}; **mechanism:** {_md(c.mechanism or '– (the class alone)')}")
             if c.start:
                 span = c.start if c.start == c.end else f"{c.start} to {c.end}"
                 lines.append(f"- **When:** {span}; per year: " + ", ".join(f"{p}: {n}" for p, n in sorted(c.per_period.items())))
@@ -136,7 +137,7 @@ def cluster_archive(root: str | Path, *, config=None, store=None, seed: int = 0,
 # ----------------------------------------------------------------- cause groups, cached in the store
 
 GROUPS_VERSION = "cause-groups-1"
-_MODEL_SOURCES = ("archive/recurring.py", "archive/causes.py", "archive/taxonomy.py", "archive/clustering.py",
+_MODEL_SOURCES = ("archive/recurring.py", "archive/mechanisms.py", "data/mechanisms.yaml", "archive/causes.py", "archive/taxonomy.py", "archive/clustering.py",
                   "archive/cause_report.py", "judging/taxonomy.py", "judging/cause_statements.py",
                   "data/causes.yaml", "data/cause_statements.yaml", "data/cause_statements_registers.yaml",
                   "data/cause_statements_plain.yaml")
