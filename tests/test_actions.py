@@ -234,3 +234,44 @@ def test_item_status_from_its_words(line, status):
     (item,) = items(f"## Action items\n\n{line}\n")
     assert item.status == status
 
+
+
+def test_a_clause_completing_a_that_lead_in_is_not_an_item():
+    text = ("## Action items\n\n- Moved the readers to the new cluster so that:\n- All new reads go to the new cluster.\n"
+            "- Old reads fall back to the old one.\n\n- Re-run the failed ingest job. (@li, DATA-7)\n")
+    assert [a.text for a in items(text)] == ["Re-run the failed ingest job. (@li, DATA-7)"]
+    text = "## Action items\n\nWe will make sure that:\n\n- Add a canary stage for config pushes (@li)\n"
+    assert [a.text for a in items(text)] == ["Add a canary stage for config pushes (@li)"]  # a commitment stays
+
+
+# A done action item is still an action item (issue 10): its depth is judged when its status is
+# written on it; an item done only by its tense may be a step of the response and is left alone.
+@pytest.mark.parametrize(("line", "marked"), [
+    ("- [x] Re-ran the failed import", True),
+    ("- ✅ Re-ran the failed import", True),
+    ("- Re-ran the failed import [Done]", True),
+    ("- Re-ran the failed import - completed", True),
+    ("- Re-ran the failed import, done 2024-03-02", True),
+    ("- Status: **Done** re-run the failed import", True),
+    ("- Re-ran the failed import", False),
+    ("- Fixed the import config and deployed it to every region", False),
+])
+def test_done_items_marked_as_done(line, marked):
+    from analyzer.judging.actions import marked_done
+
+    text = f"## Action items\n\n{line}\n"
+    (item,) = items(text)
+    assert item.status == "done" and marked_done(text, item) == marked
+
+
+def test_done_items_are_judged_with_a_message_that_fits():
+    def flagged(text):
+        return [f for f in analyze(text).findings if f.rule == "action.what-not-why"]
+
+    done = flagged("# Outage\n\n## Action items\n\n- [x] Re-ran the failed ingest job (@li, DATA-7)\n")
+    assert done and done[0].explanation.startswith("already done, and it fixes this instance")
+    assert "no mechanism" in done[0].explanation
+    assert not flagged("# Outage\n\n## Action items\n\n- [x] Added an alert when the ingest job fails twice (@li, DATA-8)\n")
+    assert not flagged("# Outage\n\n## Response\n\nWe re-ran the failed ingest job at 14:10.\n")  # narrative
+    opened = flagged("# Outage\n\n## Action items\n\n- [ ] Re-run the failed ingest job (@li, DATA-7)\n")
+    assert opened and opened[0].explanation.startswith("fixes this instance")

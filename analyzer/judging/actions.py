@@ -14,41 +14,16 @@ import re
 from collections.abc import Callable
 
 from analyzer.findings import ActionItem
+from analyzer.judging.item_fields import OWNER_FORMS, TICKET_FORMS, due_of, owner_of, priority_of, ticket_of
 from analyzer.reading.document import LIST_ITEM, PARAGRAPH, TABLE_CELL, Block
 
-_HANDLE = r"@[A-Za-z0-9][\w.-]*[\w]"
-_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-_NAME = r"[@\w][\w.@ -]{0,40}?[\w]"
-OWNER_FORMS = re.compile(  # case-sensitive but for the labels: "Team X to ..." needs capitals
-    rf"(?P<email>{_EMAIL})"
-    rf"|(?i:\b(?:owners?|assignee|assigned to|dri|responsible|poc)\b)\s*[:=-]?\s*(?P<labelled>{_EMAIL}|{_NAME})"
-    r"(?=\s*(?:[,;)\]|]|$|\s[-–—]\s|\s+(?i:due)\b))"
-    rf"|(?P<handle>(?<![\w/]){_HANDLE})"
-    r"|^(?!(?:We|I|They|You|It|This|That|Someone|Everyone|Nobody|There)\b)"
-    r"(?P<team>(?:[Tt]he\s+)?[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3}\s+[Tt]eam|[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})"
-    r"\s+(?:to|will)\s",
-    re.M,
-)
-TICKET_FORMS = re.compile(
-    r"https?://\S*?(?:/issues?/|/pull/|/merge_requests/|/browse/|/tickets?/|/-/issues/|jira|linear\.app|/T\d)\S*"
-    r"|\b[A-Z][A-Z0-9]{1,9}-\d+\b"
-    r"|(?<![\w/&])#\d{2,}\b"
-    r"|\[[^\]\n]+\]\[[^\]\n]*\]"  # a reference-style link: [ML-12][3]
-)
-DUE = re.compile(
-    r"\b(?:due|by|eta|target|deadline|before)\b\s*:?\s*"
-    r"(?P<due>\d{4}-\d{2}-\d{2}|Q[1-4](?:\s*(?:FY)?\d{2,4})?|end of (?:the )?(?:week|month|quarter|year|Q[1-4])"
-    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s*\d{4})?)",
-    re.I,
-)
-PRIORITY = re.compile(r"\b(?P<p>P[0-4])\b|\bpriority\s*[:=-]?\s*(?P<word>critical|high|medium|low|p[0-4])\b", re.I)
 DONE_WORDS = re.compile(r"(?:\b(?:done|completed?|fixed|resolved|shipped|merged|deployed|closed|implemented)\b|✅|✔)"
                         r"(?:\s*(?:on|in)?\s*[:(]?\s*(?P<on>\d{4}-\d{2}-\d{2}))?", re.I)
 OPEN_WORDS = re.compile(r"\b(?:in progress|in-progress|to ?do|todo|open|planned|pending|not started|wip|ongoing|tbd|"
                         r"(?:have|has) (?:begun|started))\b", re.I)
 # "set up", "put" and "shut down" open imperatives as often as past sentences, and "need" is not a past tense
 PAST_START = re.compile(r"^(?:we\s+)?(?:(?!(?:need|proceed|succeed|exceed|feed|speed)\b)[a-z][a-z-]*ed|built|made|rolled back|wrote|ran|"
-                        r"sent|began|took)\b", re.I)
+                        r"sent|began|took|re-?ran|re-?built|re-?wrote|re-?sent)\b", re.I)
 PAST_PROSE = re.compile(r"\b(?:was|were|had been|has been|have been)\s+\w+(?:ed|en|t)\b|\b(?:was|were)\s+\w+ing\b|^(?:we|they|the team)\s+(?!(?:need|proceed|succeed|exceed|feed|speed)\b)\w+ed\b", re.I)
 COMMITS = re.compile(r"\b(?:will|we'll|we are going to|we're going to|plan to|planning to|we are (?:adding|building|working|"
                      r"moving|changing|introducing|implementing|investigating|reviewing|improving|updating)|"
@@ -138,7 +113,7 @@ def find_action_items(text: str, blocks: list[Block], category_at: Callable[[int
         body = text[b.start:b.end]
         if b.kind == LIST_ITEM and (b.task or inside(b)):
             if not b.task and (_is_label(body) or _question(body) or TEMPLATE.search(body.strip()) or _FRAGMENT.match(body.strip())
-                               or _sub_label(text, b) or HINDSIGHT.search(_first_sentence(body)) and not _imperative(body)):
+                               or _sub_label(text, b) or _completes_clause(text, b) or HINDSIGHT.search(_first_sentence(body)) and not _imperative(body)):
                 continue
             out.append(_item(text, b.start, b.end, b.task, fields=text[b.start:_line_end(text, b.end)]))
         elif b.kind == TABLE_CELL and inside(b) and b.row:
@@ -241,11 +216,41 @@ def _sub_label(text: str, b: Block) -> bool:
         return True  # it has children
     if PAST_START.match(body):
         return False
-    for prev in reversed(text[:line_start].split("\n")[-30:]):  # back over its siblings to the lead-in
+    return _lead_in(text, b).endswith(":")
+
+
+def _lead_in(text: str, b: Block) -> str:
+    """The line a list item's siblings hang from (back over its siblings), stripped; "" if none."""
+    line_start = text.rfind("\n", 0, b.start) + 1
+    indent = len(text[line_start:b.start]) - len(text[line_start:b.start].lstrip())
+    for prev in reversed(text[:line_start].split("\n")[-30:]):
         sibling = re.match(r"([ \t]*)(?:[-*+]|\d+[.)])\s", prev)
         if not prev.strip() or sibling and len(sibling.group(1)) == indent:
             continue
-        return prev.rstrip().endswith(":")
+        return prev.strip()
+    return ""
+
+
+_THAT_LEAD_IN = re.compile(r"\bthat\s*[*_]*:$", re.I)
+
+
+def _completes_clause(text: str, b: Block) -> bool:
+    """A clause that completes a lead-in ending in "that:" ("We checked that:" / "- all queues had
+    drained"), the lead-in a line or a sibling item before it: a state the lead-in's sentence
+    asserts, not a commitment of its own."""
+    body = text[b.start:b.end].strip()
+    if _imperative(body) or COMMITS.search(body) or AUTHOR_COMMITS.search(body):
+        return False
+    line_start = text.rfind("\n", 0, b.start) + 1
+    indent = len(text[line_start:b.start]) - len(text[line_start:b.start].lstrip())
+    for prev in reversed(text[:line_start].split("\n")[-30:]):
+        if not prev.strip():
+            continue
+        if _THAT_LEAD_IN.search(prev.rstrip()):
+            return True
+        sibling = re.match(r"([ \t]*)(?:[-*+]|\d+[.)])\s+(.*)", prev)
+        if not sibling or len(sibling.group(1)) != indent or _imperative(sibling.group(2)) or COMMITS.search(prev):
+            return False
     return False
 
 
@@ -290,36 +295,8 @@ def _item(text: str, start: int, end: int, task: str | None, fields: str | None 
     body = text[start:end]
     fields = body if fields is None else fields
     status, done_on = _status(body, task)
-    return ActionItem(start, end, " ".join(body.split()), owner=_owner(fields), ticket=_first(TICKET_FORMS, fields),
-                      due=_group(DUE, fields, "due"), priority=_priority(fields), status=status, done_on=done_on)
-
-
-def _owner(text: str) -> str | None:
-    m = OWNER_FORMS.search(text)
-    if not m:
-        return None
-    value = next(v for v in m.groupdict().values() if v)
-    return value.strip()
-
-
-def _first(pattern: re.Pattern[str], text: str) -> str | None:
-    m = pattern.search(text)
-    if not m:
-        return None
-    value = m.group(0)
-    return value[1:value.index("][")] if value.startswith("[") and "][" in value else value
-
-
-def _group(pattern: re.Pattern[str], text: str, name: str) -> str | None:
-    m = pattern.search(text)
-    return m.group(name) if m else None
-
-
-def _priority(text: str) -> str | None:
-    m = PRIORITY.search(text)
-    if not m:
-        return None
-    return (m.group("p") or m.group("word")).lower()
+    return ActionItem(start, end, " ".join(body.split()), owner=owner_of(fields), ticket=ticket_of(fields),
+                      due=due_of(fields), priority=priority_of(fields), status=status, done_on=done_on)
 
 
 def _status(body: str, task: str | None) -> tuple[str, str | None]:
@@ -335,6 +312,33 @@ def _status(body: str, task: str | None) -> tuple[str, str | None]:
     if PAST_START.match(body.strip()) or PAST_PROSE.search(body):
         return "done", None
     return "unknown", None
+
+
+# A status written on the item, apart from the tense of its verb: "[Done]", "(completed)", "- done",
+# "Status: **Done**", a table's status cell, a check mark. "Fixed the config" is done by its tense only.
+_DONE = r"(?:done|completed?|fixed|resolved|shipped|merged|deployed|closed|implemented|finished)"
+STATUS_MARK = re.compile(
+    rf"[\[(]\s*{_DONE}\b[^\])\n]{{0,20}}[\])]"
+    rf"|(?:^|[-–—|:,]\s*|\s[-–—]\s*)[*_]*{_DONE}[*_]*\s*(?:[|:.;,]|\d{{4}}-\d\d-\d\d|$)",
+    re.I | re.M,
+)
+STATUS_FIELD = re.compile(rf"\b(?:status|state)\s*[*_]*\s*[:=-]\s*[*_]*{_DONE}\b", re.I)
+CHECK_MARK = re.compile(r"[✅✔☑]")
+_CHECKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]")
+
+
+def marked_done(text: str, item: ActionItem) -> bool:
+    """A done item whose status is written on it (a checked box, a status word or mark, a done date),
+    not only told by the past tense of its verb: "Reverted the change" may be a step of the response."""
+    if item.status != "done":
+        return False
+    line_start = text.rfind("\n", 0, item.start) + 1
+    line = text[line_start:_line_end(text, item.end)]
+    lead, body = line[:item.start - line_start], line[item.start - line_start:]
+    first = re.match(r"\W*\w+\W*", body)
+    rest = body[first.end():] if first and not first.group(0).rstrip().endswith(":") else body
+    return bool(item.done_on or _CHECKED.match(lead) or CHECK_MARK.search(line) or STATUS_FIELD.search(line) or STATUS_MARK.search(lead)
+                or STATUS_MARK.search(rest))
 
 
 def _row(text: str, cells: list[Block], header: list[str]) -> ActionItem | None:
