@@ -152,6 +152,9 @@ ITEMS = [
     ("## Action items\n\n[OPS-12](https://tracker.example/OPS-12) - Add backoff to the mobile login client\n", "unknown"),
     ("## Action items\n\n**Action item:** Declare incidents sooner. We should declare one within ten minutes of a confirmed "
      "fault. Owner: @rota-lead\n", "unknown"),
+    ("## Action items\n\n- Assess whether the search nodes should get hosts of their own?\n", "unknown"),  # a task as a question
+    ("## Action items\n\nStatus: **Done** Backfill the dropped billing events.\n", "done"),  # a status before the item
+    ("## Action items\n\n[Open] Add an alert on replica lag.\n", "open"),
 ]
 
 
@@ -229,6 +232,8 @@ def test_a_forecast_of_the_problem_is_not_judged_as_a_fix():
     ("- **New runbooks for support**: we have begun writing them (@ana)", "open"),
     ("- It will take months to complete the move, and we will ship it region by region (@ana)", "open"),
     ("- Set up alerting on lag. Completed (@db)", "done"),
+    ("- Give all deployed services a scaling plan; work in progress (@db)", "open"),  # "deployed" as an adjective
+    ("- Pin the merged fix in the release notes (@db)", "unknown"),
 ])
 def test_item_status_from_its_words(line, status):
     (item,) = items(f"## Action items\n\n{line}\n")
@@ -275,3 +280,12 @@ def test_done_items_are_judged_with_a_message_that_fits():
     assert not flagged("# Outage\n\n## Response\n\nWe re-ran the failed ingest job at 14:10.\n")  # narrative
     opened = flagged("# Outage\n\n## Action items\n\n- [ ] Re-run the failed ingest job (@li, DATA-7)\n")
     assert opened and opened[0].explanation.startswith("fixes this instance")
+
+
+def test_imperatives_under_a_what_to_do_better_heading_are_items():
+    text = ("# Outage\n\n## What went wrong\n\n- Add a panel for queue depth to the broker dashboard.\n\n"
+            "## What can be better\n\n- Add a panel for queue depth to the broker dashboard.\n- Paging was slow to reach us.\n")
+    report = analyze(text)
+    assert [a.text for a in report.actions] == ["Add a panel for queue depth to the broker dashboard."]
+    assert report.actions[0].start > text.index("What can be better")
+    assert not [f for f in report.findings if f.rule == "action.no-owner"]  # no list tracks them

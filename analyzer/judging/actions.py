@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from analyzer.findings import ActionItem
 from analyzer.judging.item_fields import OWNER_FORMS, TICKET_FORMS, due_of, owner_of, priority_of, ticket_of
-from analyzer.reading.document import LIST_ITEM, PARAGRAPH, TABLE_CELL, Block
+from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL, Block
 
 DONE_WORDS = re.compile(r"(?:\b(?:done|completed?|fixed|resolved|shipped|merged|deployed|closed|implemented)\b|✅|✔)"
                         r"(?:\s*(?:on|in)?\s*[:(]?\s*(?P<on>\d{4}-\d{2}-\d{2}))?", re.I)
@@ -107,11 +107,17 @@ def find_action_items(text: str, blocks: list[Block], category_at: Callable[[int
     out: list[ActionItem] = []
     rows: dict[tuple[int, int], list[Block]] = {}
     threads = _threads(text)
+    heading = ""
     for b in blocks:
+        if b.kind == HEADING:
+            heading = text[b.start:b.end]
         if b.quoted or any(s <= b.start < e for s, e in threads):
             continue
         body = text[b.start:b.end]
-        if b.kind == LIST_ITEM and (b.task or inside(b)):
+        if b.kind == LIST_ITEM and not b.task and not inside(b) and IMPROVE_HEADING.search(heading.strip(" *#:")):
+            if _imperative(body.strip()) and not (_question(body) or _sub_label(text, b) or HINDSIGHT.search(_first_sentence(body))):
+                out.append(_item(text, b.start, b.end, None, fields=text[b.start:_line_end(text, b.end)]))
+        elif b.kind == LIST_ITEM and (b.task or inside(b)):
             if not b.task and (_is_label(body) or _question(body) or TEMPLATE.search(body.strip()) or _FRAGMENT.match(body.strip())
                                or _sub_label(text, b) or _completes_clause(text, b) or HINDSIGHT.search(_first_sentence(body)) and not _imperative(body)):
                 continue
@@ -175,12 +181,24 @@ def _is_label(body: str) -> bool:
 
 
 def _question(body: str) -> bool:
-    """An item that asks: its first sentence ends with a question mark ("Did alerting work? (i.e. ...)")."""
+    """An item that asks: its first sentence ends with a question mark ("Did alerting work? (i.e. ...)"),
+    unless it opens with an imperative ("Assess whether the nodes are big enough?"): a task whose
+    question is what to find out."""
     first = re.split(r"(?<=[.!])\s", body.strip(), maxsplit=1)[0]
-    return bool(re.search(r"\?(?:[\s,;)]|$)", first))
+    return bool(re.search(r"\?(?:[\s,;)]|$)", first)) and not _imperative(first)
+
+
+def imperative_question(text: str) -> bool:
+    """A task written as a question that opens with an imperative ("Assess if X should get Y?")."""
+    return text.rstrip().endswith("?") and _imperative(" ".join(text.split()).lstrip("-*• "))
 
 
 ELSEWHERE_NOT = ("timeline", "action_items")
+# A heading that asks what to do better from now on ("What can be better", "What we could do better"):
+# the imperatives listed under it are a to-do list (a task list whose checkboxes a printout lost),
+# unlike what went wrong or what could have gone better (hindsight).
+IMPROVE_HEADING = re.compile(r"^what (?:can|could|should) (?:we )?(?:be (?:done )?(?:better|improved)|do better|improve)\b"
+                             r"|^what (?:we )?(?:can|could|should|will) (?:do better|improve)\b", re.I)
 
 
 def _tracked(body: str) -> bool:
@@ -264,10 +282,18 @@ def _author_commits(sentence: str) -> bool:
     return bool(AUTHOR_COMMITS.search(s) or (DONE_PREVENTION.search(s) or INQUIRY.search(s)) and PREVENTS.search(s))
 
 
+_WORD_STATUS = r"(?:done|completed?|fixed|resolved|open|in progress|to ?do|wip|planned|pending|ongoing|not started)"
+# A status written before an item ("Status: **Done** Backfill the events", "[Open] Add ...", "DONE - Add ..."):
+# the item is what follows it.
+STATUS_LEAD = re.compile(rf"^\W*(?:(?:status|state)\s*[*_]*\s*[:=-]\s*[*_\[]*{_WORD_STATUS}[*_\]]*"
+                         rf"|[*_\[]*{_WORD_STATUS}[*_\]]+|{_WORD_STATUS}\s*[:–—-])\s*", re.I)
+
+
 def _commits(sentence: str) -> bool:
     """Prose that commits the authors to something: "We will ...", "Our team is adding ...", or an
-    imperative ("Add an alert on ..."); not questions, status-page forecasts or template guidance."""
-    s = sentence.strip()
+    imperative ("Add an alert on ..."), after any status written before it; not questions,
+    status-page forecasts or template guidance."""
+    s = STATUS_LEAD.sub("", sentence.strip(), count=1)
     if s.endswith("?") or STATUS_PROSE.search(s) or NOT_COMMIT.search(s) or TEMPLATE.search(s) or (ANNOUNCES.search(s) and ":" not in s):
         return False
     return bool(COMMITS.search(s) and WE.search(s)) or _imperative(s) or _author_commits(s)
@@ -279,7 +305,7 @@ def _imperative(sentence: str) -> bool:
 
 
 _IMPERATIVES = frozenset(
-    "add automate build create document enable enforce ensure extend fix implement improve increase "
+    "add assess automate build create document enable enforce ensure extend fix implement improve increase "
     "introduce investigate migrate monitor move reduce refactor remove replace require review rotate "
     "set split test update upgrade validate alert audit block deprecate limit rerun re-run renew retrain "
     "rollback roll revert restart delete clean write hold remind be make use run deploy patch bump raise "
@@ -303,7 +329,9 @@ def _status(body: str, task: str | None) -> tuple[str, str | None]:
     done = DONE_WORDS.search(body)
     if task:
         return task, done.group("on") if done and task == "done" else None
-    if done and not re.search(r"\b(?:not|once|when|until|after|be|is|are|where|which|to)\s+(?:\w+\s+)?" + re.escape(done.group(0).split()[0]), body, re.I):
+    # a done word after a determiner is an adjective ("all deployed hosts", "the merged fix")
+    if done and not re.search(r"\b(?:not|once|when|until|after|be|is|are|where|which|to|all|the|any|every|each|our|their|its|"
+                              r"newly|recently)\s+(?:\w+\s+)?" + re.escape(done.group(0).split()[0]), body, re.I):
         return "done", done.group("on")
     if DONE_PREVENTION.search(body):
         return "done", None

@@ -22,7 +22,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from analyzer.judging.actions import COMMITS, PAST_PROSE, PAST_START, WE, marked_done
+from analyzer.judging.actions import COMMITS, PAST_PROSE, PAST_START, WE, imperative_question, marked_done
 
 WHAT_NOT_WHY = "PM201"
 CLASSIFIER_ALIAS = "PM210"  # action.classifier: the old name of classifier-only what-not-why findings
@@ -54,7 +54,7 @@ def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
         items = [(status, marked) for s, e, status, marked in actions if s < h.end and h.start < e]
         done = bool(items) and all(marked for _, marked in items)
         text = ctx.text[h.start:h.end]
-        if text.rstrip().endswith("?") or EXPECTS.search(text):
+        if text.rstrip().endswith("?") and not (items and imperative_question(text)) or EXPECTS.search(text):
             continue
         judged = (done or not _past(text) and (any(status != "done" for status, _ in items)
                                                  or not items and _conclusion(h, ctx, text)))
