@@ -79,6 +79,7 @@ NOT_ITEMS = [
     "We will be holding maintenance windows at night over the next week.",
     "These changes give us confidence that we will not see this again.",
     "We will publish a full root cause analysis within five working days.",
+    "We will be providing an SLA credit to the affected tenants.",  # compensation, not a change
 ]
 
 
@@ -280,6 +281,10 @@ def test_done_items_are_judged_with_a_message_that_fits():
     assert not flagged("# Outage\n\n## Response\n\nWe re-ran the failed ingest job at 14:10.\n")  # narrative
     opened = flagged("# Outage\n\n## Action items\n\n- [ ] Re-run the failed ingest job (@li, DATA-7)\n")
     assert opened and opened[0].explanation.startswith("fixes this instance")
+    # a printed list that runs items into one line: each part keeps the status written after it
+    run_on = flagged("# Outage\n\n## Action items\n\n1. Re-ran the failed import [complete] 2. Re-run the failed "
+                     "export next week [in progress]\n")
+    assert [f.explanation.startswith("already done") for f in run_on] == [True, False]
 
 
 def test_imperatives_under_a_what_to_do_better_heading_are_items():

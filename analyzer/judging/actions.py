@@ -19,7 +19,7 @@ from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL,
 
 DONE_WORDS = re.compile(r"(?:\b(?:done|completed?|fixed|resolved|shipped|merged|deployed|closed|implemented)\b|✅|✔)"
                         r"(?:\s*(?:on|in)?\s*[:(]?\s*(?P<on>\d{4}-\d{2}-\d{2}))?", re.I)
-OPEN_WORDS = re.compile(r"\b(?:in progress|in-progress|to ?do|todo|open|planned|pending|not started|wip|ongoing|tbd|"
+OPEN_WORDS = re.compile(r"\b(?:in progress|in-progress|in design|in review|to ?do|todo|open|planned|pending|not started|wip|ongoing|tbd|"
                         r"(?:have|has) (?:begun|started))\b", re.I)
 # "set up", "put" and "shut down" open imperatives as often as past sentences, and "need" is not a past tense
 PAST_START = re.compile(r"^(?:we\s+)?(?:(?!(?:need|proceed|succeed|exceed|feed|speed)\b)[a-z][a-z-]*ed|built|made|rolled back|wrote|ran|"
@@ -86,7 +86,7 @@ NOT_COMMIT = re.compile(  # status-page promises and sentiments, not changes
     r"\b(?:provide (?:another|an|a further|more|regular) (?:status )?updates?|status updates?|will be updated|more (?:detailed )?information|"
     r"further updates?|as (?:soon as )?(?:more|new) information|share (?:this|more|further|additional) information|"
     r"as soon as (?:it is|it's|we have)|provide (?:\w+ )?updates?|will (?:continue to )?(?:monitor|keep you|update|post)\b|continue to (?:monitor|update|post)\b|"
-    r"apologi[sz]e|sorry|thank|appreciate|understand|(?:we|i) (?:believe|know|think|hope that|feel|regret)|live up to|"
+    r"apologi[sz]e|sorry|thank|(?:sla|service) credits?|refunds?|appreciate|understand|(?:we|i) (?:believe|know|think|hope that|feel|regret)|live up to|"
     r"work hard|trust you place|maintenance windows?|"
     r"(?:publish|share|release|provide|post) (?:a |an |the |our )?(?:full |detailed |final |complete |more |further )*"
     r"(?:report|rca|root cause analysis|post-?mortem|analysis|incident report|write-?up)|confiden\w+|will (?:not )?(?:see|experience|refer|discuss|do everything)|be in touch|reach out to (?:you|affected customers)|in this (?:document|post|blog|report|write-?up|section|article))",

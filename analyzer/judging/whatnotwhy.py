@@ -22,7 +22,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from analyzer.judging.actions import COMMITS, PAST_PROSE, PAST_START, WE, imperative_question, marked_done
+from analyzer.judging.actions import COMMITS, OPEN_WORDS, PAST_PROSE, PAST_START, WE, imperative_question, marked_done
 
 WHAT_NOT_WHY = "PM201"
 CLASSIFIER_ALIAS = "PM210"  # action.classifier: the old name of classifier-only what-not-why findings
@@ -35,7 +35,7 @@ SYSTEMIC = re.compile(
     r"runbook automation|self-heal\w*|idempotent|rollback automatically|automatic\w*|wait for|waits for|"
     r"only (?:when|if|after)|require\w*|refus\w*|markers?|fail\w* closed|fail the build|make \w+ impossible|"
     r"alarm\w*|telemetry|gradual\w*|isolat\w*|blast radius|tooling|dedicated|separate\w*|partition\w*|"
-    r"trusted publish\w*|config(?:uration)? option|safeguard\w*|safety check\w*|limit (?:the )?(?:[\w-]+ ){0,3}(?:concurrency|parallelism|"
+    r"resilien\w*|protect\w*|tolerant|tolerance|robust\w*|redundan\w*|trusted publish\w*|config(?:uration)? option|safeguard\w*|safety check\w*|limit (?:the )?(?:[\w-]+ ){0,3}(?:concurrency|parallelism|"
     r"rate|number)|concurrency limit\w*|throttl\w*|backpressure|back-pressure|backoff|back-off|jitter|retry budgets?)\b", re.I)
 
 
@@ -51,9 +51,12 @@ def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
         if h.code != WHAT_NOT_WHY:
             out.append(h)
             continue
-        items = [(status, marked) for s, e, status, marked in actions if s < h.end and h.start < e]
-        done = bool(items) and all(marked for _, marked in items)
         text = ctx.text[h.start:h.end]
+        # a sentence with its own open status ("... [In progress]") inside an item marked done: a
+        # printed list that runs several items into one line
+        items = [("open", False) if OPEN_WORDS.search(_own_part(ctx.text, h.start, h.end)) else (status, marked)
+                 for s, e, status, marked in actions if s < h.end and h.start < e]
+        done = bool(items) and all(marked for _, marked in items)
         if text.rstrip().endswith("?") and not (items and imperative_question(text)) or EXPECTS.search(text):
             continue
         judged = (done or not _past(text) and (any(status != "done" for status, _ in items)
@@ -64,6 +67,15 @@ def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
             continue  # the model reads action-item lines; on narrative prose it needs a rule to agree
         out.append(replace(h, explanation=_explain(text, h.source, done)))
     return out
+
+
+def _own_part(text: str, start: int, end: int) -> str:
+    """The hit's part of its line: up to the next run-on list number ("... [Done] 2. Add ...") or
+    the end of the line, so a status written after the sentence ("[In progress]") is its own."""
+    line_end = text.find("\n", end)
+    rest = text[start:len(text) if line_end < 0 else line_end]
+    nxt = re.search(r"\s\d{1,2}[.)]\s", rest[end - start:])
+    return rest if nxt is None else rest[:end - start + nxt.start()]
 
 
 def _conclusion(hit: Any, ctx: Any, text: str) -> bool:
