@@ -294,3 +294,16 @@ def test_imperatives_under_a_what_to_do_better_heading_are_items():
     assert [a.text for a in report.actions] == ["Add a panel for queue depth to the broker dashboard."]
     assert report.actions[0].start > text.index("What can be better")
     assert not [f for f in report.findings if f.rule == "action.no-owner"]  # no list tracks them
+
+
+def test_a_status_and_a_ticket_alone_are_not_judged():
+    from types import SimpleNamespace
+
+    from analyzer.judging.checks import Hit
+    from analyzer.judging.whatnotwhy import place
+
+    text = "## Action items\n\n- Status: **Done** bug T12345\n- Status: **Done** Re-run the import job\n"
+    ctx = SimpleNamespace(text=text, actions=items(text), category_at=lambda offset: "action_items")
+    hits = [Hit("PM210", a.start, a.end, source="classifier") for a in ctx.actions]
+    placed = place(hits, ctx, {"PM201"})
+    assert [text[h.start:h.end] for h in placed] == ["Status: **Done** Re-run the import job"]

@@ -22,7 +22,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from analyzer.judging.actions import COMMITS, OPEN_WORDS, PAST_PROSE, PAST_START, WE, imperative_question, marked_done
+from analyzer.judging.actions import COMMITS, OPEN_WORDS, PAST_PROSE, PAST_START, STATUS_LEAD, WE, imperative_question, marked_done
+from analyzer.judging.item_fields import TICKET_FORMS
 
 WHAT_NOT_WHY = "PM201"
 CLASSIFIER_ALIAS = "PM210"  # action.classifier: the old name of classifier-only what-not-why findings
@@ -35,7 +36,7 @@ SYSTEMIC = re.compile(
     r"runbook automation|self-heal\w*|idempotent|rollback automatically|automatic\w*|wait for|waits for|"
     r"only (?:when|if|after)|require\w*|refus\w*|markers?|fail\w* closed|fail the build|make \w+ impossible|"
     r"alarm\w*|telemetry|gradual\w*|isolat\w*|blast radius|tooling|dedicated|separate\w*|partition\w*|"
-    r"resilien\w*|protect\w*|tolerant|tolerance|robust\w*|redundan\w*|trusted publish\w*|config(?:uration)? option|safeguard\w*|safety check\w*|limit (?:the )?(?:[\w-]+ ){0,3}(?:concurrency|parallelism|"
+    r"never|resilien\w*|protect\w*|tolerant|tolerance|robust\w*|redundan\w*|trusted publish\w*|config(?:uration)? option|safeguard\w*|safety check\w*|limit (?:the )?(?:[\w-]+ ){0,3}(?:concurrency|parallelism|"
     r"rate|number)|concurrency limit\w*|throttl\w*|backpressure|back-pressure|backoff|back-off|jitter|retry budgets?)\b", re.I)
 
 
@@ -57,7 +58,8 @@ def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
         items = [("open", False) if OPEN_WORDS.search(_own_part(ctx.text, h.start, h.end)) else (status, marked)
                  for s, e, status, marked in actions if s < h.end and h.start < e]
         done = bool(items) and all(marked for _, marked in items)
-        if text.rstrip().endswith("?") and not (items and imperative_question(text)) or EXPECTS.search(text):
+        if (text.rstrip().endswith("?") and not (items and imperative_question(text)) or EXPECTS.search(text)
+                or len(_WORD.findall(TICKET_FORMS.sub(" ", STATUS_LEAD.sub("", text.strip(" -*•"))))) < 2):
             continue
         judged = (done or not _past(text) and (any(status != "done" for status, _ in items)
                                                  or not items and _conclusion(h, ctx, text)))
@@ -67,6 +69,9 @@ def place(hits: list[Any], ctx: Any, enabled: set[str]) -> list[Any]:
             continue  # the model reads action-item lines; on narrative prose it needs a rule to agree
         out.append(replace(h, explanation=_explain(text, h.source, done)))
     return out
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")  # a status and a ticket alone ("Status: Done bug T124835") say nothing to judge
 
 
 def _own_part(text: str, start: int, end: int) -> str:
