@@ -154,7 +154,7 @@ ITEMS = [
     ("## Action items\n\n**Action item:** Declare incidents sooner. We should declare one within ten minutes of a confirmed "
      "fault. Owner: @rota-lead\n", "unknown"),
     ("## Action items\n\n- Assess whether the search nodes should get hosts of their own?\n", "unknown"),  # a task as a question
-    ("## Action items\n\nStatus: **Done** Backfill the dropped billing events.\n", "done"),  # a status before the item
+    ("## Action items\n\nStatus: **Done** Backfill the billing rows the consumer skipped.\n", "done"),  # a status before the item
     ("## Action items\n\n[Open] Add an alert on replica lag.\n", "open"),
 ]
 
@@ -233,7 +233,7 @@ def test_a_forecast_of_the_problem_is_not_judged_as_a_fix():
     ("- **New runbooks for support**: we have begun writing them (@ana)", "open"),
     ("- It will take months to complete the move, and we will ship it region by region (@ana)", "open"),
     ("- Set up alerting on lag. Completed (@db)", "done"),
-    ("- Give all deployed services a scaling plan; work in progress (@db)", "open"),  # "deployed" as an adjective
+    ("- Move all deployed workers to the new kernel, work in progress (@db)", "open"),  # "deployed" as an adjective
     ("- Pin the merged fix in the release notes (@db)", "unknown"),
 ])
 def test_item_status_from_its_words(line, status):
@@ -243,7 +243,7 @@ def test_item_status_from_its_words(line, status):
 
 
 def test_a_clause_completing_a_that_lead_in_is_not_an_item():
-    text = ("## Action items\n\n- Moved the readers to the new cluster so that:\n- All new reads go to the new cluster.\n"
+    text = ("## Action items\n\n- Moved the readers to the new cluster so that:\n- Every read hits the new cluster first.\n"
             "- Old reads fall back to the old one.\n\n- Re-run the failed ingest job. (@li, DATA-7)\n")
     assert [a.text for a in items(text)] == ["Re-run the failed ingest job. (@li, DATA-7)"]
     text = "## Action items\n\nWe will make sure that:\n\n- Add a canary stage for config pushes (@li)\n"
