@@ -17,8 +17,9 @@ annotator marked `uncertain` count neither for nor against precision (they are r
 and are left out of recall. Sections: a canonical section is found when the Report maps a heading
 to it; a "section missing" finding is right when the labels do not have that section.
 What-not-why recall is given over every labelled instance fix and, as `what_not_why_recall_not_done`,
-without the ones labelled done (past-tense remediation, which issue 10 says is no action item and
-the check leaves alone by design).
+without the ones labelled done. A done action item is still an action item (issue 10, session 6):
+the check judges items whose done status is written on them (a checked box, a status word or mark,
+a done date), so `what_not_why_on_done` gives precision and recall on the items labelled done alone.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ WHAT_NOT_WHY = {"action.what-not-why", "action.classifier", "action.restates-inc
 
 def action_figures(labels: dict[str, dict], reports: dict) -> dict:
     wnw = Counter()
+    done = Counter()  # what-not-why findings on items labelled done: right (what) or wrong (why, unclear)
     owner = Counter()
     outside = 0  # action.* findings of any rule that are on no labelled action item
     what_total = what_found = 0
@@ -100,6 +102,8 @@ def action_figures(labels: dict[str, dict], reports: dict) -> dict:
             if f.rule == "action.no-owner":
                 owner["tp" if hit and any(a.get("owner") is None for a in hit) else "fp"] += 1
                 continue
+            if hit and all(a.get("status") == "done" for a in hit):
+                done["tp" if any(a["kind"] == "what" for a in hit) else "wrong"] += 1
             if not hit:
                 wnw["outside"] += 1
             elif any(a["kind"] == "what" for a in hit):
@@ -126,6 +130,8 @@ def action_figures(labels: dict[str, dict], reports: dict) -> dict:
         "what_not_why_recall_not_done": ratio(open_found, open_total),
         "what_items": {"labelled": what_total, "found": what_found, "labelled_done": what_total - open_total,
                        "found_done": what_found - open_found},
+        "what_not_why_on_done": {**done, "precision": ratio(done["tp"], done["tp"] + done["wrong"]),
+                                 "recall": ratio(what_found - open_found, what_total - open_total)},
         "no_owner": dict(owner),
         "no_owner_precision": ratio(owner["tp"], owner["tp"] + owner["fp"]),
     }

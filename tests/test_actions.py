@@ -79,6 +79,7 @@ NOT_ITEMS = [
     "We will be holding maintenance windows at night over the next week.",
     "These changes give us confidence that we will not see this again.",
     "We will publish a full root cause analysis within five working days.",
+    "We will be providing an SLA credit to the affected tenants.",  # compensation, not a change
 ]
 
 
@@ -152,6 +153,9 @@ ITEMS = [
     ("## Action items\n\n[OPS-12](https://tracker.example/OPS-12) - Add backoff to the mobile login client\n", "unknown"),
     ("## Action items\n\n**Action item:** Declare incidents sooner. We should declare one within ten minutes of a confirmed "
      "fault. Owner: @rota-lead\n", "unknown"),
+    ("## Action items\n\n- Assess whether the search nodes should get hosts of their own?\n", "unknown"),  # a task as a question
+    ("## Action items\n\nStatus: **Done** Backfill the billing rows the consumer skipped.\n", "done"),  # a status before the item
+    ("## Action items\n\n[Open] Add an alert on replica lag.\n", "open"),
 ]
 
 
@@ -229,8 +233,77 @@ def test_a_forecast_of_the_problem_is_not_judged_as_a_fix():
     ("- **New runbooks for support**: we have begun writing them (@ana)", "open"),
     ("- It will take months to complete the move, and we will ship it region by region (@ana)", "open"),
     ("- Set up alerting on lag. Completed (@db)", "done"),
+    ("- Move all deployed workers to the new kernel, work in progress (@db)", "open"),  # "deployed" as an adjective
+    ("- Pin the merged fix in the release notes (@db)", "unknown"),
 ])
 def test_item_status_from_its_words(line, status):
     (item,) = items(f"## Action items\n\n{line}\n")
     assert item.status == status
 
+
+
+def test_a_clause_completing_a_that_lead_in_is_not_an_item():
+    text = ("## Action items\n\n- Moved the readers to the new cluster so that:\n- Every read hits the new cluster first.\n"
+            "- Old reads fall back to the old one.\n\n- Re-run the failed ingest job. (@li, DATA-7)\n")
+    assert [a.text for a in items(text)] == ["Re-run the failed ingest job. (@li, DATA-7)"]
+    text = "## Action items\n\nWe will make sure that:\n\n- Add a canary stage for config pushes (@li)\n"
+    assert [a.text for a in items(text)] == ["Add a canary stage for config pushes (@li)"]  # a commitment stays
+
+
+# A done action item is still an action item (issue 10): its depth is judged when its status is
+# written on it; an item done only by its tense may be a step of the response and is left alone.
+@pytest.mark.parametrize(("line", "marked"), [
+    ("- [x] Re-ran the failed import", True),
+    ("- ✅ Re-ran the failed import", True),
+    ("- Re-ran the failed import [Done]", True),
+    ("- Re-ran the failed import - completed", True),
+    ("- Re-ran the failed import, done 2024-03-02", True),
+    ("- Status: **Done** re-run the failed import", True),
+    ("- Re-ran the failed import", False),
+    ("- Fixed the import config and deployed it to every region", False),
+])
+def test_done_items_marked_as_done(line, marked):
+    from analyzer.judging.actions import marked_done
+
+    text = f"## Action items\n\n{line}\n"
+    (item,) = items(text)
+    assert item.status == "done" and marked_done(text, item) == marked
+
+
+def test_done_items_are_judged_with_a_message_that_fits():
+    def flagged(text):
+        return [f for f in analyze(text).findings if f.rule == "action.what-not-why"]
+
+    done = flagged("# Outage\n\n## Action items\n\n- [x] Re-ran the failed ingest job (@li, DATA-7)\n")
+    assert done and done[0].explanation.startswith("already done, and it fixes this instance")
+    assert "no mechanism" in done[0].explanation
+    assert not flagged("# Outage\n\n## Action items\n\n- [x] Added an alert when the ingest job fails twice (@li, DATA-8)\n")
+    assert not flagged("# Outage\n\n## Response\n\nWe re-ran the failed ingest job at 14:10.\n")  # narrative
+    opened = flagged("# Outage\n\n## Action items\n\n- [ ] Re-run the failed ingest job (@li, DATA-7)\n")
+    assert opened and opened[0].explanation.startswith("fixes this instance")
+    # a printed list that runs items into one line: each part keeps the status written after it
+    run_on = flagged("# Outage\n\n## Action items\n\n1. Re-ran the failed import [complete] 2. Re-run the failed "
+                     "export next week [in progress]\n")
+    assert [f.explanation.startswith("already done") for f in run_on] == [True, False]
+
+
+def test_imperatives_under_a_what_to_do_better_heading_are_items():
+    text = ("# Outage\n\n## What went wrong\n\n- Add a panel for queue depth to the broker dashboard.\n\n"
+            "## What can be better\n\n- Add a panel for queue depth to the broker dashboard.\n- Paging was slow to reach us.\n")
+    report = analyze(text)
+    assert [a.text for a in report.actions] == ["Add a panel for queue depth to the broker dashboard."]
+    assert report.actions[0].start > text.index("What can be better")
+    assert not [f for f in report.findings if f.rule == "action.no-owner"]  # no list tracks them
+
+
+def test_a_status_and_a_ticket_alone_are_not_judged():
+    from types import SimpleNamespace
+
+    from analyzer.judging.checks import Hit
+    from analyzer.judging.whatnotwhy import place
+
+    text = "## Action items\n\n- Status: **Done** bug T12345\n- Status: **Done** Re-run the import job\n"
+    ctx = SimpleNamespace(text=text, actions=items(text), category_at=lambda offset: "action_items")
+    hits = [Hit("PM210", a.start, a.end, source="classifier") for a in ctx.actions]
+    placed = place(hits, ctx, {"PM201"})
+    assert [text[h.start:h.end] for h in placed] == ["Status: **Done** Re-run the import job"]

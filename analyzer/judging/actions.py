@@ -14,41 +14,16 @@ import re
 from collections.abc import Callable
 
 from analyzer.findings import ActionItem
-from analyzer.reading.document import LIST_ITEM, PARAGRAPH, TABLE_CELL, Block
+from analyzer.judging.item_fields import OWNER_FORMS, TICKET_FORMS, due_of, owner_of, priority_of, ticket_of
+from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL, Block
 
-_HANDLE = r"@[A-Za-z0-9][\w.-]*[\w]"
-_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-_NAME = r"[@\w][\w.@ -]{0,40}?[\w]"
-OWNER_FORMS = re.compile(  # case-sensitive but for the labels: "Team X to ..." needs capitals
-    rf"(?P<email>{_EMAIL})"
-    rf"|(?i:\b(?:owners?|assignee|assigned to|dri|responsible|poc)\b)\s*[:=-]?\s*(?P<labelled>{_EMAIL}|{_NAME})"
-    r"(?=\s*(?:[,;)\]|]|$|\s[-–—]\s|\s+(?i:due)\b))"
-    rf"|(?P<handle>(?<![\w/]){_HANDLE})"
-    r"|^(?!(?:We|I|They|You|It|This|That|Someone|Everyone|Nobody|There)\b)"
-    r"(?P<team>(?:[Tt]he\s+)?[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,3}\s+[Tt]eam|[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2})"
-    r"\s+(?:to|will)\s",
-    re.M,
-)
-TICKET_FORMS = re.compile(
-    r"https?://\S*?(?:/issues?/|/pull/|/merge_requests/|/browse/|/tickets?/|/-/issues/|jira|linear\.app|/T\d)\S*"
-    r"|\b[A-Z][A-Z0-9]{1,9}-\d+\b"
-    r"|(?<![\w/&])#\d{2,}\b"
-    r"|\[[^\]\n]+\]\[[^\]\n]*\]"  # a reference-style link: [ML-12][3]
-)
-DUE = re.compile(
-    r"\b(?:due|by|eta|target|deadline|before)\b\s*:?\s*"
-    r"(?P<due>\d{4}-\d{2}-\d{2}|Q[1-4](?:\s*(?:FY)?\d{2,4})?|end of (?:the )?(?:week|month|quarter|year|Q[1-4])"
-    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s*\d{4})?)",
-    re.I,
-)
-PRIORITY = re.compile(r"\b(?P<p>P[0-4])\b|\bpriority\s*[:=-]?\s*(?P<word>critical|high|medium|low|p[0-4])\b", re.I)
 DONE_WORDS = re.compile(r"(?:\b(?:done|completed?|fixed|resolved|shipped|merged|deployed|closed|implemented)\b|✅|✔)"
                         r"(?:\s*(?:on|in)?\s*[:(]?\s*(?P<on>\d{4}-\d{2}-\d{2}))?", re.I)
-OPEN_WORDS = re.compile(r"\b(?:in progress|in-progress|to ?do|todo|open|planned|pending|not started|wip|ongoing|tbd|"
+OPEN_WORDS = re.compile(r"\b(?:in progress|in-progress|in design|in review|to ?do|todo|open|planned|pending|not started|wip|ongoing|tbd|"
                         r"(?:have|has) (?:begun|started))\b", re.I)
 # "set up", "put" and "shut down" open imperatives as often as past sentences, and "need" is not a past tense
 PAST_START = re.compile(r"^(?:we\s+)?(?:(?!(?:need|proceed|succeed|exceed|feed|speed)\b)[a-z][a-z-]*ed|built|made|rolled back|wrote|ran|"
-                        r"sent|began|took)\b", re.I)
+                        r"sent|began|took|re-?ran|re-?built|re-?wrote|re-?sent)\b", re.I)
 PAST_PROSE = re.compile(r"\b(?:was|were|had been|has been|have been)\s+\w+(?:ed|en|t)\b|\b(?:was|were)\s+\w+ing\b|^(?:we|they|the team)\s+(?!(?:need|proceed|succeed|exceed|feed|speed)\b)\w+ed\b", re.I)
 COMMITS = re.compile(r"\b(?:will|we'll|we are going to|we're going to|plan to|planning to|we are (?:adding|building|working|"
                      r"moving|changing|introducing|implementing|investigating|reviewing|improving|updating)|"
@@ -111,7 +86,7 @@ NOT_COMMIT = re.compile(  # status-page promises and sentiments, not changes
     r"\b(?:provide (?:another|an|a further|more|regular) (?:status )?updates?|status updates?|will be updated|more (?:detailed )?information|"
     r"further updates?|as (?:soon as )?(?:more|new) information|share (?:this|more|further|additional) information|"
     r"as soon as (?:it is|it's|we have)|provide (?:\w+ )?updates?|will (?:continue to )?(?:monitor|keep you|update|post)\b|continue to (?:monitor|update|post)\b|"
-    r"apologi[sz]e|sorry|thank|appreciate|understand|(?:we|i) (?:believe|know|think|hope that|feel|regret)|live up to|"
+    r"apologi[sz]e|sorry|thank|(?:sla|service) credits?|refunds?|appreciate|understand|(?:we|i) (?:believe|know|think|hope that|feel|regret)|live up to|"
     r"work hard|trust you place|maintenance windows?|"
     r"(?:publish|share|release|provide|post) (?:a |an |the |our )?(?:full |detailed |final |complete |more |further )*"
     r"(?:report|rca|root cause analysis|post-?mortem|analysis|incident report|write-?up)|confiden\w+|will (?:not )?(?:see|experience|refer|discuss|do everything)|be in touch|reach out to (?:you|affected customers)|in this (?:document|post|blog|report|write-?up|section|article))",
@@ -132,13 +107,19 @@ def find_action_items(text: str, blocks: list[Block], category_at: Callable[[int
     out: list[ActionItem] = []
     rows: dict[tuple[int, int], list[Block]] = {}
     threads = _threads(text)
+    heading = ""
     for b in blocks:
+        if b.kind == HEADING:
+            heading = text[b.start:b.end]
         if b.quoted or any(s <= b.start < e for s, e in threads):
             continue
         body = text[b.start:b.end]
-        if b.kind == LIST_ITEM and (b.task or inside(b)):
+        if b.kind == LIST_ITEM and not b.task and not inside(b) and IMPROVE_HEADING.search(heading.strip(" *#:")):
+            if _imperative(body.strip()) and not (_question(body) or _sub_label(text, b) or HINDSIGHT.search(_first_sentence(body))):
+                out.append(_item(text, b.start, b.end, None, fields=text[b.start:_line_end(text, b.end)]))
+        elif b.kind == LIST_ITEM and (b.task or inside(b)):
             if not b.task and (_is_label(body) or _question(body) or TEMPLATE.search(body.strip()) or _FRAGMENT.match(body.strip())
-                               or _sub_label(text, b) or HINDSIGHT.search(_first_sentence(body)) and not _imperative(body)):
+                               or _sub_label(text, b) or _completes_clause(text, b) or HINDSIGHT.search(_first_sentence(body)) and not _imperative(body)):
                 continue
             out.append(_item(text, b.start, b.end, b.task, fields=text[b.start:_line_end(text, b.end)]))
         elif b.kind == TABLE_CELL and inside(b) and b.row:
@@ -200,12 +181,24 @@ def _is_label(body: str) -> bool:
 
 
 def _question(body: str) -> bool:
-    """An item that asks: its first sentence ends with a question mark ("Did alerting work? (i.e. ...)")."""
+    """An item that asks: its first sentence ends with a question mark ("Did alerting work? (i.e. ...)"),
+    unless it opens with an imperative ("Assess whether the nodes are big enough?"): a task whose
+    question is what to find out."""
     first = re.split(r"(?<=[.!])\s", body.strip(), maxsplit=1)[0]
-    return bool(re.search(r"\?(?:[\s,;)]|$)", first))
+    return bool(re.search(r"\?(?:[\s,;)]|$)", first)) and not _imperative(first)
+
+
+def imperative_question(text: str) -> bool:
+    """A task written as a question that opens with an imperative ("Assess if X should get Y?")."""
+    return text.rstrip().endswith("?") and _imperative(" ".join(text.split()).lstrip("-*• "))
 
 
 ELSEWHERE_NOT = ("timeline", "action_items")
+# A heading that asks what to do better from now on ("What can be better", "What we could do better"):
+# the imperatives listed under it are a to-do list (a task list whose checkboxes a printout lost),
+# unlike what went wrong or what could have gone better (hindsight).
+IMPROVE_HEADING = re.compile(r"^what (?:can|could|should) (?:we )?(?:be (?:done )?(?:better|improved)|do better|improve)\b"
+                             r"|^what (?:we )?(?:can|could|should|will) (?:do better|improve)\b", re.I)
 
 
 def _tracked(body: str) -> bool:
@@ -241,11 +234,41 @@ def _sub_label(text: str, b: Block) -> bool:
         return True  # it has children
     if PAST_START.match(body):
         return False
-    for prev in reversed(text[:line_start].split("\n")[-30:]):  # back over its siblings to the lead-in
+    return _lead_in(text, b).endswith(":")
+
+
+def _lead_in(text: str, b: Block) -> str:
+    """The line a list item's siblings hang from (back over its siblings), stripped; "" if none."""
+    line_start = text.rfind("\n", 0, b.start) + 1
+    indent = len(text[line_start:b.start]) - len(text[line_start:b.start].lstrip())
+    for prev in reversed(text[:line_start].split("\n")[-30:]):
         sibling = re.match(r"([ \t]*)(?:[-*+]|\d+[.)])\s", prev)
         if not prev.strip() or sibling and len(sibling.group(1)) == indent:
             continue
-        return prev.rstrip().endswith(":")
+        return prev.strip()
+    return ""
+
+
+_THAT_LEAD_IN = re.compile(r"\bthat\s*[*_]*:$", re.I)
+
+
+def _completes_clause(text: str, b: Block) -> bool:
+    """A clause that completes a lead-in ending in "that:" ("We checked that:" / "- all queues had
+    drained"), the lead-in a line or a sibling item before it: a state the lead-in's sentence
+    asserts, not a commitment of its own."""
+    body = text[b.start:b.end].strip()
+    if _imperative(body) or COMMITS.search(body) or AUTHOR_COMMITS.search(body):
+        return False
+    line_start = text.rfind("\n", 0, b.start) + 1
+    indent = len(text[line_start:b.start]) - len(text[line_start:b.start].lstrip())
+    for prev in reversed(text[:line_start].split("\n")[-30:]):
+        if not prev.strip():
+            continue
+        if _THAT_LEAD_IN.search(prev.rstrip()):
+            return True
+        sibling = re.match(r"([ \t]*)(?:[-*+]|\d+[.)])\s+(.*)", prev)
+        if not sibling or len(sibling.group(1)) != indent or _imperative(sibling.group(2)) or COMMITS.search(prev):
+            return False
     return False
 
 
@@ -259,10 +282,18 @@ def _author_commits(sentence: str) -> bool:
     return bool(AUTHOR_COMMITS.search(s) or (DONE_PREVENTION.search(s) or INQUIRY.search(s)) and PREVENTS.search(s))
 
 
+_WORD_STATUS = r"(?:done|completed?|fixed|resolved|open|in progress|to ?do|wip|planned|pending|ongoing|not started)"
+# A status written before an item ("Status: **Done** Backfill the events", "[Open] Add ...", "DONE - Add ..."):
+# the item is what follows it.
+STATUS_LEAD = re.compile(rf"^\W*(?:(?:status|state)\s*[*_]*\s*[:=-]\s*[*_\[]*{_WORD_STATUS}[*_\]]*"
+                         rf"|[*_\[]*{_WORD_STATUS}[*_\]]+|{_WORD_STATUS}\s*[:–—-])\s*", re.I)
+
+
 def _commits(sentence: str) -> bool:
     """Prose that commits the authors to something: "We will ...", "Our team is adding ...", or an
-    imperative ("Add an alert on ..."); not questions, status-page forecasts or template guidance."""
-    s = sentence.strip()
+    imperative ("Add an alert on ..."), after any status written before it; not questions,
+    status-page forecasts or template guidance."""
+    s = STATUS_LEAD.sub("", sentence.strip(), count=1)
     if s.endswith("?") or STATUS_PROSE.search(s) or NOT_COMMIT.search(s) or TEMPLATE.search(s) or (ANNOUNCES.search(s) and ":" not in s):
         return False
     return bool(COMMITS.search(s) and WE.search(s)) or _imperative(s) or _author_commits(s)
@@ -274,7 +305,7 @@ def _imperative(sentence: str) -> bool:
 
 
 _IMPERATIVES = frozenset(
-    "add automate build create document enable enforce ensure extend fix implement improve increase "
+    "add assess automate build create document enable enforce ensure extend fix implement improve increase "
     "introduce investigate migrate monitor move reduce refactor remove replace require review rotate "
     "set split test update upgrade validate alert audit block deprecate limit rerun re-run renew retrain "
     "rollback roll revert restart delete clean write hold remind be make use run deploy patch bump raise "
@@ -290,43 +321,17 @@ def _item(text: str, start: int, end: int, task: str | None, fields: str | None 
     body = text[start:end]
     fields = body if fields is None else fields
     status, done_on = _status(body, task)
-    return ActionItem(start, end, " ".join(body.split()), owner=_owner(fields), ticket=_first(TICKET_FORMS, fields),
-                      due=_group(DUE, fields, "due"), priority=_priority(fields), status=status, done_on=done_on)
-
-
-def _owner(text: str) -> str | None:
-    m = OWNER_FORMS.search(text)
-    if not m:
-        return None
-    value = next(v for v in m.groupdict().values() if v)
-    return value.strip()
-
-
-def _first(pattern: re.Pattern[str], text: str) -> str | None:
-    m = pattern.search(text)
-    if not m:
-        return None
-    value = m.group(0)
-    return value[1:value.index("][")] if value.startswith("[") and "][" in value else value
-
-
-def _group(pattern: re.Pattern[str], text: str, name: str) -> str | None:
-    m = pattern.search(text)
-    return m.group(name) if m else None
-
-
-def _priority(text: str) -> str | None:
-    m = PRIORITY.search(text)
-    if not m:
-        return None
-    return (m.group("p") or m.group("word")).lower()
+    return ActionItem(start, end, " ".join(body.split()), owner=owner_of(fields), ticket=ticket_of(fields),
+                      due=due_of(fields), priority=priority_of(fields), status=status, done_on=done_on)
 
 
 def _status(body: str, task: str | None) -> tuple[str, str | None]:
     done = DONE_WORDS.search(body)
     if task:
         return task, done.group("on") if done and task == "done" else None
-    if done and not re.search(r"\b(?:not|once|when|until|after|be|is|are|where|which|to)\s+(?:\w+\s+)?" + re.escape(done.group(0).split()[0]), body, re.I):
+    # a done word after a determiner is an adjective ("all deployed hosts", "the merged fix")
+    if done and not re.search(r"\b(?:not|once|when|until|after|be|is|are|where|which|to|all|the|any|every|each|our|their|its|"
+                              r"newly|recently)\s+(?:\w+\s+)?" + re.escape(done.group(0).split()[0]), body, re.I):
         return "done", done.group("on")
     if DONE_PREVENTION.search(body):
         return "done", None
@@ -335,6 +340,33 @@ def _status(body: str, task: str | None) -> tuple[str, str | None]:
     if PAST_START.match(body.strip()) or PAST_PROSE.search(body):
         return "done", None
     return "unknown", None
+
+
+# A status written on the item, apart from the tense of its verb: "[Done]", "(completed)", "- done",
+# "Status: **Done**", a table's status cell, a check mark. "Fixed the config" is done by its tense only.
+_DONE = r"(?:done|completed?|fixed|resolved|shipped|merged|deployed|closed|implemented|finished)"
+STATUS_MARK = re.compile(
+    rf"[\[(]\s*{_DONE}\b[^\])\n]{{0,20}}[\])]"
+    rf"|(?:^|[-–—|:,]\s*|\s[-–—]\s*)[*_]*{_DONE}[*_]*\s*(?:[|:.;,]|\d{{4}}-\d\d-\d\d|$)",
+    re.I | re.M,
+)
+STATUS_FIELD = re.compile(rf"\b(?:status|state)\s*[*_]*\s*[:=-]\s*[*_]*{_DONE}\b", re.I)
+CHECK_MARK = re.compile(r"[✅✔☑]")
+_CHECKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]")
+
+
+def marked_done(text: str, item: ActionItem) -> bool:
+    """A done item whose status is written on it (a checked box, a status word or mark, a done date),
+    not only told by the past tense of its verb: "Reverted the change" may be a step of the response."""
+    if item.status != "done":
+        return False
+    line_start = text.rfind("\n", 0, item.start) + 1
+    line = text[line_start:_line_end(text, item.end)]
+    lead, body = line[:item.start - line_start], line[item.start - line_start:]
+    first = re.match(r"\W*\w+\W*", body)
+    rest = body[first.end():] if first and not first.group(0).rstrip().endswith(":") else body
+    return bool(item.done_on or _CHECKED.match(lead) or CHECK_MARK.search(line) or STATUS_FIELD.search(line) or STATUS_MARK.search(lead)
+                or STATUS_MARK.search(rest))
 
 
 def _row(text: str, cells: list[Block], header: list[str]) -> ActionItem | None:
