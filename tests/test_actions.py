@@ -259,6 +259,9 @@ def test_a_clause_completing_a_that_lead_in_is_not_an_item():
     ("- Re-ran the failed import - completed", True),
     ("- Re-ran the failed import, done 2024-03-02", True),
     ("- Status: **Done** re-run the failed import", True),
+    ("- Re-run the failed import (owner: data platform, done).", True),
+    ("- Re-run the failed import. Owner: data platform. Done.", True),
+    ("- Re-run the failed import: done on 4 March (data platform)", True),
     ("- Re-ran the failed import", False),
     ("- Fixed the import config and deployed it to every region", False),
 ])

@@ -343,11 +343,13 @@ def _status(body: str, task: str | None) -> tuple[str, str | None]:
 
 
 # A status written on the item, apart from the tense of its verb: "[Done]", "(completed)", "- done",
-# "Status: **Done**", a table's status cell, a check mark. "Fixed the config" is done by its tense only.
+# "(owner: ..., done)", "... Owner: X. Done.", ": done on 25 March", "Status: **Done**", a table's
+# status cell, a check mark. "Fixed the config" is done by its tense only.
 _DONE = r"(?:done|completed?|fixed|resolved|shipped|merged|deployed|closed|implemented|finished)"
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
 STATUS_MARK = re.compile(
     rf"[\[(]\s*{_DONE}\b[^\])\n]{{0,20}}[\])]"
-    rf"|(?:^|[-–—|:,]\s*|\s[-–—]\s*)[*_]*{_DONE}[*_]*\s*(?:[|:.;,]|\d{{4}}-\d\d-\d\d|$)",
+    rf"|(?:^|[-–—|:,]\s*|[.;]\s+|\s[-–—]\s*)[*_]*{_DONE}[*_]*\s*(?:[|:.;,)]|\d{{4}}-\d\d-\d\d|$|on\s+(?:\d|{_MONTH}))",
     re.I | re.M,
 )
 STATUS_FIELD = re.compile(rf"\b(?:status|state)\s*[*_]*\s*[:=-]\s*[*_]*{_DONE}\b", re.I)
