@@ -11,14 +11,13 @@ prose. A past-tense item *listed* as an item ("Added an alert on lag") is an ite
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from analyzer.findings import ActionItem
-from analyzer.judging.item_fields import OWNER_FORMS, TICKET_FORMS, due_of, owner_of, priority_of, ticket_of
+from analyzer.judging.item_fields import (CHECK_MARK, CHECKED, DONE_WORDS, OWNER_FORMS, STATUS_FIELD, STATUS_MARK, TICKET_FORMS,
+                                          due_of, owner_of, priority_of, ticket_of)
 from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL, Block
 
-DONE_WORDS = re.compile(r"(?:\b(?:done|completed?|fixed|resolved|shipped|merged|deployed|closed|implemented)\b|✅|✔)"
-                        r"(?:\s*(?:on|in)?\s*[:(]?\s*(?P<on>\d{4}-\d{2}-\d{2}))?", re.I)
 OPEN_WORDS = re.compile(r"\b(?:in progress|in-progress|in design|in review|to ?do|todo|open|planned|pending|not started|wip|ongoing|tbd|"
                         r"(?:have|has) (?:begun|started))\b", re.I)
 # "set up", "put" and "shut down" open imperatives as often as past sentences, and "need" is not a past tense
@@ -227,8 +226,7 @@ def _sub_label(text: str, b: Block) -> bool:
     body = text[b.start:b.end].strip()
     if re.search(r"[.!?]$", body) or _imperative(body) or len(body.split()) > 8 or COMMITS.search(body):
         return False
-    line_start = text.rfind("\n", 0, b.start) + 1
-    indent = len(text[line_start:b.start]) - len(text[line_start:b.start].lstrip())
+    _, indent = _indent(text, b)
     nxt = re.match(r"\n+([ \t]*)(?:[-*+]|\d+[.)])\s", text[_line_end(text, b.end):])
     if nxt and len(nxt.group(1)) > indent:
         return True  # it has children
@@ -237,16 +235,30 @@ def _sub_label(text: str, b: Block) -> bool:
     return _lead_in(text, b).endswith(":")
 
 
+def _indent(text: str, b: Block) -> tuple[int, int]:
+    """Where a block's line starts, and how far the block is indented on it."""
+    line_start = text.rfind("\n", 0, b.start) + 1
+    head = text[line_start:b.start]
+    return line_start, len(head) - len(head.lstrip())
+
+
+_LIST_LINE = re.compile(r"([ \t]*)(?:[-*+]|\d+[.)])\s+(.*)")
+
+
+def _lines_before(text: str, b: Block) -> Iterator[tuple[str, str | None]]:
+    """The non-blank lines above a list item, nearest first (at most 30), each with the text of the
+    item it opens when it is a sibling (a list line at the item's indent), else None."""
+    line_start, indent = _indent(text, b)
+    for prev in reversed(text[:line_start].split("\n")[-30:]):
+        if not prev.strip():
+            continue
+        m = _LIST_LINE.match(prev)
+        yield prev, (m.group(2) if m and len(m.group(1)) == indent else None)
+
+
 def _lead_in(text: str, b: Block) -> str:
     """The line a list item's siblings hang from (back over its siblings), stripped; "" if none."""
-    line_start = text.rfind("\n", 0, b.start) + 1
-    indent = len(text[line_start:b.start]) - len(text[line_start:b.start].lstrip())
-    for prev in reversed(text[:line_start].split("\n")[-30:]):
-        sibling = re.match(r"([ \t]*)(?:[-*+]|\d+[.)])\s", prev)
-        if not prev.strip() or sibling and len(sibling.group(1)) == indent:
-            continue
-        return prev.strip()
-    return ""
+    return next((prev.strip() for prev, sibling in _lines_before(text, b) if sibling is None), "")
 
 
 _THAT_LEAD_IN = re.compile(r"\bthat\s*[*_]*:$", re.I)
@@ -259,15 +271,10 @@ def _completes_clause(text: str, b: Block) -> bool:
     body = text[b.start:b.end].strip()
     if _imperative(body) or COMMITS.search(body) or AUTHOR_COMMITS.search(body):
         return False
-    line_start = text.rfind("\n", 0, b.start) + 1
-    indent = len(text[line_start:b.start]) - len(text[line_start:b.start].lstrip())
-    for prev in reversed(text[:line_start].split("\n")[-30:]):
-        if not prev.strip():
-            continue
+    for prev, sibling in _lines_before(text, b):
         if _THAT_LEAD_IN.search(prev.rstrip()):
             return True
-        sibling = re.match(r"([ \t]*)(?:[-*+]|\d+[.)])\s+(.*)", prev)
-        if not sibling or len(sibling.group(1)) != indent or _imperative(sibling.group(2)) or COMMITS.search(prev):
+        if sibling is None or _imperative(sibling) or COMMITS.search(prev):
             return False
     return False
 
@@ -342,19 +349,6 @@ def _status(body: str, task: str | None) -> tuple[str, str | None]:
     return "unknown", None
 
 
-# A status written on the item, apart from the tense of its verb: "[Done]", "(completed)", "- done",
-# "(owner: ..., done)", "... Owner: X. Done.", ": done on 25 March", "Status: **Done**", a table's
-# status cell, a check mark. "Fixed the config" is done by its tense only.
-_DONE = r"(?:done|completed?|fixed|resolved|shipped|merged|deployed|closed|implemented|finished)"
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
-STATUS_MARK = re.compile(
-    rf"[\[(]\s*{_DONE}\b[^\])\n]{{0,20}}[\])]"
-    rf"|(?:^|[-–—|:,]\s*|[.;]\s+|\s[-–—]\s*)[*_]*{_DONE}[*_]*\s*(?:[|:.;,)]|\d{{4}}-\d\d-\d\d|$|on\s+(?:\d|{_MONTH}))",
-    re.I | re.M,
-)
-STATUS_FIELD = re.compile(rf"\b(?:status|state)\s*[*_]*\s*[:=-]\s*[*_]*{_DONE}\b", re.I)
-CHECK_MARK = re.compile(r"[✅✔☑]")
-_CHECKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]")
 
 
 def marked_done(text: str, item: ActionItem) -> bool:
@@ -367,7 +361,7 @@ def marked_done(text: str, item: ActionItem) -> bool:
     lead, body = line[:item.start - line_start], line[item.start - line_start:]
     first = re.match(r"\W*\w+\W*", body)
     rest = body[first.end():] if first and not first.group(0).rstrip().endswith(":") else body
-    return bool(item.done_on or _CHECKED.match(lead) or CHECK_MARK.search(line) or STATUS_FIELD.search(line) or STATUS_MARK.search(lead)
+    return bool(item.done_on or CHECKED.match(lead) or CHECK_MARK.search(line) or STATUS_FIELD.search(line) or STATUS_MARK.search(lead)
                 or STATUS_MARK.search(rest))
 
 

@@ -30,6 +30,7 @@ from typing import Callable, Iterable
 
 from analyzer.findings import LineIndex, SectionHit
 from analyzer.judging.checks import covered
+from analyzer.judging.item_fields import MONTH
 from analyzer.nlp.sections import CANONICAL_SECTIONS
 from analyzer.reading.document import HEADING, LIST_ITEM, PARAGRAPH, TABLE_CELL, Block
 
@@ -44,7 +45,7 @@ class Inferred:
     evidence: str
 
 
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTH = rf"{MONTH}\.?"
 _CLOCK = r"\d{1,2}[:.h]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?\b"
 _DATE = (rf"\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[-/]\d{{1,2}}[-/]\d{{2,4}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?"
          rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s*\d{{4}})?")

@@ -1,6 +1,6 @@
 """The fields of an action item as people write them: owners (`@handle`, an e-mail, `OWNER: x`,
 "(owner: x)", "Team X to ..."), tickets (`ABC-123`, `#123`, issue and PR URLs, reference-style
-links), due dates and priorities."""
+links), due dates, priorities and a done status written on the item."""
 
 from __future__ import annotations
 
@@ -25,10 +25,11 @@ TICKET_FORMS = re.compile(
     r"|(?<![\w/&])#\d{2,}\b"
     r"|\[[^\]\n]+\]\[[^\]\n]*\]"  # a reference-style link: [ML-12][3]
 )
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"  # a month's name, whole or cut short
 DUE = re.compile(
     r"\b(?:due|by|eta|target|deadline|before)\b\s*:?\s*"
     r"(?P<due>\d{4}-\d{2}-\d{2}|Q[1-4](?:\s*(?:FY)?\d{2,4})?|end of (?:the )?(?:week|month|quarter|year|Q[1-4])"
-    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s*\d{4})?)",
+    rf"|{MONTH}\.?\s+\d{{1,2}}(?:,?\s*\d{{4}})?)",
     re.I,
 )
 PRIORITY = re.compile(r"\b(?P<p>P[0-4])\b|\bpriority\s*[:=-]?\s*(?P<word>critical|high|medium|low|p[0-4])\b", re.I)
@@ -68,3 +69,22 @@ def ticket_of(text: str) -> str | None:
 
 def due_of(text: str) -> str | None:
     return _group(DUE, text, "due")
+
+
+DONE_VERBS = r"done|completed?|fixed|resolved|shipped|merged|deployed|closed|implemented"
+DONE_WORDS = re.compile(rf"(?:\b(?:{DONE_VERBS})\b|✅|✔)"
+                        r"(?:\s*(?:on|in)?\s*[:(]?\s*(?P<on>\d{4}-\d{2}-\d{2}))?", re.I)
+
+
+# A status written on the item, apart from the tense of its verb: "[Done]", "(completed)", "- done",
+# "(owner: ..., done)", "... Owner: X. Done.", ": done on 25 March", "Status: **Done**", a table's
+# status cell, a check mark. "Fixed the config" is done by its tense only.
+_DONE = rf"(?:{DONE_VERBS}|finished)"
+STATUS_MARK = re.compile(
+    rf"[\[(]\s*{_DONE}\b[^\])\n]{{0,20}}[\])]"
+    rf"|(?:^|[-–—|:,]\s*|[.;]\s+|\s[-–—]\s*)[*_]*{_DONE}[*_]*\s*(?:[|:.;,)]|\d{{4}}-\d\d-\d\d|$|on\s+(?:\d|{MONTH}\b))",
+    re.I | re.M,
+)
+STATUS_FIELD = re.compile(rf"\b(?:status|state)\s*[*_]*\s*[:=-]\s*[*_]*{_DONE}\b", re.I)
+CHECK_MARK = re.compile(r"[✅✔☑]")
+CHECKED = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[[xX]\]")

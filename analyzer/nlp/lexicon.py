@@ -267,11 +267,12 @@ def is_speaker_label(token: Token) -> bool:
 # verbs only a person (or a team) can be the subject of: a lapse of memory or judgement
 LAPSE_VERBS = frozenset("forget neglect overlook misjudge misread misunderstand misinterpret misremember".split())
 LAPSE_PAST = frozenset("forgot forgotten neglected overlooked misjudged misread misunderstood misinterpreted misremembered".split())
-# a capitalised common noun is not a name ("Monitoring overlooked ...", "Validation neglected ...")
 # a machine "forgets" too: "Model forgot old patterns" (catastrophic forgetting)
-_THING_NOUNS = frozenset("model models system systems validator classifier detector monitor linter network router"
-                         " balancer algorithm ranker encoder tokenizer parser script test suite alert alarm filter"
-                         " guard gate cache memory index agent assistant chatbot llm".split())
+_MACHINE_NOUNS = SYSTEM_NOUNS | frozenset(
+    "model models system systems validator classifier detector monitor linter network router balancer algorithm"
+    " ranker encoder tokenizer parser script test suite alert alarm filter guard gate cache memory index agent"
+    " assistant chatbot llm".split())
+# a capitalised common noun is not a name ("Monitoring overlooked ...", "Validation neglected ...")
 _ABSTRACT_ENDINGS = ("ing", "tion", "sion", "ment", "ness", "ity", "ism", "ance", "ence", "ure")
 
 
@@ -300,7 +301,7 @@ def _name_as_noun(token: Token, lex: Lexicon) -> bool:
         return False
     if lower in lex.name_words or token.dep_ == "nsubj" and token.tag_ == "NNP" and opens_clause(token) \
             and token.head.lemma_ in LAPSE_VERBS and not lower.endswith(_ABSTRACT_ENDINGS) \
-            and lower not in SYSTEM_NOUNS and lower not in _THING_NOUNS:
+            and lower not in _MACHINE_NOUNS:
         return True  # only a mind forgets: "Rhea forgot to run the migration" (a name that is also a word)
     # "Ravi merged ...", not "Boskos' StatefulSet" or a sentence-initial "Validator should have ..."
     return lower not in _COMMON_WORDS and _ner_person(token)

@@ -100,6 +100,7 @@ class _TreeReader:
     def __init__(self, text: str) -> None:
         text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
         self.text = text
+        self.parsed = list_markers(text)  # what markdown-it reads: the same length, list markers it knows
         self.chars = [" " if ch != "\n" else ch for ch in text]
         self.doc = Document(text=text, masked="")
         self.lines: list[tuple[int, int]] = []
@@ -115,7 +116,6 @@ class _TreeReader:
         self._table_cursor = 0
 
     def read(self) -> Document:
-        self.parsed = list_markers(self.text)
         for tok in parser().parse(self.parsed):
             if tok.nesting == 1:
                 self._open(tok)

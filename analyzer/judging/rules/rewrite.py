@@ -118,8 +118,7 @@ def _object_and_tail(obj: Token) -> tuple[str, str]:
 
 def _tidy(text: str) -> str:
     """No space before punctuation and no mark left dangling before the end ("anticipated ,.")."""
-    text = _DANGLING.sub("", _SPACE_BEFORE_MARK.sub(r"\1", " ".join(text.split())))
-    words = text.split(" ")
+    words = _DANGLING.sub("", _tidy_sentences(text)).split(" ")
     while len(words) > 1 and words[-1].lower() in _FUNCTION_WORDS:  # "... due to the typo of" (its object was dropped)
         words.pop()
     return _DANGLING.sub("", " ".join(words))
