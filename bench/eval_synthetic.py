@@ -4,7 +4,10 @@ positive rate on hard negatives and neutral prose, F1, at any severity and at wa
 
 A measurement only: the set is never training data (`pmlint train` reads data/ alone).
 
-    python bench/eval_synthetic.py [--misses] [--false-alarms] [--json FILE]
+    python bench/eval_synthetic.py [--set FILE] [--half dev|held] [--misses] [--false-alarms] [--json FILE]
+
+`--half` keeps the rows of one half of a set whose rows carry a `half` field
+(bench/synthetic/blame_fresh.jsonl: develop on `dev`, report `held`).
 """
 
 from __future__ import annotations
@@ -48,11 +51,21 @@ def score(rows: list[dict], flagged: list[bool]) -> dict:
     return out
 
 
+def select_half(rows: list[dict], half: str | None) -> list[dict]:
+    """The rows of one half (`dev` or `held`), or all rows when half is None."""
+    if half is None:
+        return rows
+    if any("half" not in r for r in rows):
+        raise ValueError("--half needs a set whose every row has a 'half' field")
+    return [r for r in rows if r["half"] == half]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", default=str(DEFAULT), help="a JSONL file of {text, label, kind}")
     ap.add_argument("--misses", action="store_true", help="list the blame sentences no finding covers")
     ap.add_argument("--false-alarms", action="store_true", help="list the blameless sentences flagged")
+    ap.add_argument("--half", choices=("dev", "held"), help="measure one half of a set with a 'half' field")
     ap.add_argument("--json", metavar="FILE")
     ap.add_argument("--config", metavar="FILE", help="a .pmlint.yaml to measure instead of the defaults")
     args = ap.parse_args(argv)
@@ -61,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no evaluation set at {path}; skipping", file=sys.stderr)
         return 0
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    try:
+        rows = select_half(rows, args.half)
+    except ValueError as exc:
+        print(f"{path}: {exc}", file=sys.stderr)
+        return 2
 
     from analyzer import load_analyzer, load_config
 
@@ -69,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     sev = [blame_severities(rep) for rep in reports]
     result = {
         "sentences": len(rows),
+        "half": args.half or "all",
         "any_severity": score(rows, [bool(s) for s in sev]),
         "warning_or_error": score(rows, [bool(s & {"warning", "error"}) for s in sev]),
         "error": score(rows, [bool(s & {"error"}) for s in sev]),
