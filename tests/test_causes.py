@@ -11,6 +11,7 @@ import yaml
 from analyzer.archive.cause_report import cluster_archive, cluster_causes
 from analyzer.archive.clustering import CauseDocument
 from analyzer.archive.statements import cause_statements, drop_boilerplate, learn_boilerplate
+from analyzer.judging.cause_statements import template_field
 from analyzer.archive.similar import similar, similar_with_placement
 from analyzer.archive.taxonomy import OTHER, CauseClassifier, default_classifier, load_taxonomy, training_statements
 from analyzer.errors import ConfigError
@@ -67,6 +68,30 @@ def test_statements_fall_back_to_the_whole_text_and_skip_fields_and_chrome():
     assert source == "whole"
     sentences = [s for _a, _b, s in statements]
     assert sentences == ["A delivery robot drove into a fountain because its camera could not see the water edge."]
+
+
+@pytest.mark.parametrize("line", [
+    "Alleged deployer of the system: northwind-logistics-inc., contoso-ltd.",  # ends with a full stop
+    "Alleged deployer of the robot: samuel-q.-jr.",  # one identifier, full stop included
+    "Systems that failed: " + ", ".join(f"fare-gate-{i}" for i in range(20)),  # longer than twelve words
+    "Deployed by: Northwind Traders, Contoso Pharmacy, Fabrikam Bank and City of Springfield.",
+    "Severity: high for two regions",
+])
+def test_an_export_template_field_line_is_never_a_statement(line: str):
+    assert template_field(line)
+    text = f"# A drone lost its link\n\nA drone fell on a car park because its failsafe did not trigger.\n\n{line}\n"
+    assert [s for _a, _b, s in cause_statements(text)[0]] == [
+        "A drone fell on a car park because its failsafe did not trigger."]
+
+
+@pytest.mark.parametrize("line", [
+    "Contributing factors: no canary, no alerting, manual deploy",  # a section named inline
+    "Trigger points: no canary stage, missing expiry alert, retries without backoff.",  # items state mechanisms
+    "Why it happened: the certificate expired, renewal was manual.",
+    "Impact in short: riders in two cities could not pay because the fare service failed.",  # a clause
+])
+def test_a_label_followed_by_a_clause_or_mechanisms_is_kept(line: str):
+    assert not template_field(line)
 
 
 def test_every_root_cause_sentence_counts_and_a_summary_that_states_the_cause_is_added():

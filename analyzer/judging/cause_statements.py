@@ -65,6 +65,10 @@ CHROME = re.compile(
 _BLOCK_BREAK = re.compile(r"\n[ \t]*(?:\n|[-*+>#|]|\d+[.)][ \t]|\**[A-Z][\w ()/&'-]{1,50}?\**[ \t]*:)")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"“'(\[])")
 _FIELD = re.compile(r"\**([A-Z][\w ()/&'-]{1,50}?)\**[ \t]*:")
+_LIST_SEP = re.compile(r"[,;]")
+_CONJUNCTION = re.compile(r"^(?:and|or)\s+")
+_LAST_ITEM = re.compile(r"\s+(?:and|or)\s+")
+LIST_ITEM_WORDS = 4
 
 
 @lru_cache(maxsize=4096)
@@ -120,11 +124,35 @@ def statement(text: str, s: int, e: int) -> tuple[int, int, str] | None:
         return None
     if sum(w[0].isalpha() for w in words) < 0.6 * len(words):  # tables, ids, numbers
         return None
-    field = _FIELD.match(sentence)  # "Alleged harmed party: a, b", "Severity: high": export-template fields
-    if field and len(field.group(1).split()) <= 6 and len(sentence[field.end():].split()) <= 12 \
-            and not sentence.endswith((".", "!", "?")) and not names_a_section(field.group(1)):
+    if template_field(sentence):
         return None
     return s, e, sentence
+
+
+def template_field(sentence: str) -> bool:
+    """Whether a sentence is an export-template field line ("Severity: high", "Affected parties:
+    a, b, c"): a short label that names no section, then a short value without a sentence end or a
+    value list (`value_list`), however long; not a sentence that states a mechanism."""
+    field = _FIELD.match(sentence)
+    if not field or len(field.group(1).split()) > 6 or names_a_section(field.group(1)):
+        return False
+    value = sentence[field.end():]
+    return (len(value.split()) <= 12 and not sentence.endswith((".", "!", "?"))) or value_list(value)
+
+
+def value_list(value: str) -> bool:
+    """Whether a field's value is a list of names rather than a clause: two or more items split at
+    commas or semicolons (the last one also at "and" / "or"), each of at most `LIST_ITEM_WORDS`
+    words, or one single-word item (an identifier: "acme-robotics-inc."); an item of several words
+    that carries a mechanism cue makes it a statement ("no canary stage, no expiry alert")."""
+    items = [i for i in (" ".join(part.split()).strip(" .*_") for part in _LIST_SEP.split(value)) if i]
+    if len(items) > 1:  # "a, b and c", "a, b, or c"
+        items = items[:-1] + [i for i in _LAST_ITEM.split(_CONJUNCTION.sub("", items[-1])) if i]
+    if not items or any(len(i.split()) > LIST_ITEM_WORDS for i in items):
+        return False
+    if len(items) == 1 and len(items[0].split()) > 1:
+        return False
+    return not any(" " in i and MECHANISM.search(i) for i in items)
 
 
 def cause_statements(text: str) -> tuple[list[tuple[int, int, str]], str]:
