@@ -254,6 +254,25 @@ def test_cue_evidence_does_not_invent_a_cause_and_a_bad_cue_is_a_config_error():
     assert mine[-2].id == "mine" and mine[-2].cues == (r"\bquorum lost\b",)
 
 
+def test_per_statement_cues_are_compiled_only_when_they_weigh():
+    """With a cue weight of 0 (shipped) a classifier never compiles or matches the per-statement
+    cues; the document-level evidence cues still count."""
+    texts, labels = training_statements(load_taxonomy())
+    small: tuple[list[str], list[str]] = ([], [])
+    for text, label in zip(texts, labels):  # four statements of each class: quick to train
+        if small[1].count(label) < 4:
+            small[0].append(text)
+            small[1].append(label)
+    statement = "The TLS certificate expired because nobody renewed it."
+    silent = CauseClassifier(load_taxonomy(), small, cue_weight=0.0)
+    silent.assign([statement], evidence=[statement])
+    assert "cues" not in vars(silent) and silent.evidence_prior([statement]).any()
+    weighed = CauseClassifier(load_taxonomy(), small, cue_weight=2.0)
+    cert = weighed.classes.index("cert_credential_expiry")
+    assert weighed.predict_proba([statement])[0, cert] > silent.predict_proba([statement])[0, cert]
+    assert "cues" in vars(weighed)
+
+
 def test_evidence_from_the_whole_text_weighs_in_the_document_decision():
     """The cause section only names the trigger; the summary says what failed. The summary's cue
     sentence is kept as evidence (not as a cause statement) and decides between close classes."""
