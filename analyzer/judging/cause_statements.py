@@ -137,7 +137,9 @@ def template_field(sentence: str) -> bool:
     if not field or len(field.group(1).split()) > 6 or names_a_section(field.group(1)):
         return False
     value = sentence[field.end():]
-    return (len(value.split()) <= 12 and not sentence.endswith((".", "!", "?"))) or value_list(value)
+    if len(value.split()) <= 12 and not sentence.endswith((".", "!", "?")):
+        return True
+    return not value[:1].isdigit() and value_list(value)  # "At 6:38 PM, we ...": a time, not a field
 
 
 def value_list(value: str) -> bool:
