@@ -95,6 +95,19 @@ def test_a_label_followed_by_a_clause_or_mechanisms_is_kept(line: str):
     assert not template_field(line)
 
 
+def test_a_sentence_wrapped_over_blank_lines_stays_one_statement():
+    """A page whose every line was exported as a paragraph: the indented lower-case lines go on
+    with the sentence before; a heading, a list item or a finished sentence still ends a block."""
+    text = ("# Queue outage\n\nThe message broker ran out of disk because the retention job\n\n had been "
+            "disabled during the migration and nobody\n\n noticed the warnings.\n\n## Actions\n\n"
+            "- alert on broker disk use\n\nThe standby was not promoted\n\n- add a failover drill\n")
+    sentences = [s for _a, _b, s in cause_statements(text)[0]]
+    assert sentences[0] == ("The message broker ran out of disk because the retention job had been disabled "
+                            "during the migration and nobody noticed the warnings.")
+    assert "The standby was not promoted" in sentences  # a list item after it is not a continuation
+    assert not any(s.startswith(("had been", "noticed")) for s in sentences)
+
+
 def test_every_root_cause_sentence_counts_and_a_summary_that_states_the_cause_is_added():
     text = ("# Search outage\n\n## Summary\n\nSearch was slow for an hour. The slowdown was caused by the index "
             "growing past the memory of the search nodes.\n\n## Root cause\n\nThe index had tripled in size since launch. "

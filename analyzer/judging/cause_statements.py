@@ -65,6 +65,8 @@ CHROME = re.compile(
 _BLOCK_BREAK = re.compile(r"\n[ \t]*(?:\n|[-*+>#|]|\d+[.)][ \t]|\**[A-Z][\w ()/&'-]{1,50}?\**[ \t]*:)")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"“'(\[])")
 _FIELD = re.compile(r"\**([A-Z][\w ()/&'-]{1,50}?)\**[ \t]*:")
+_WRAP_GAP = re.compile(r"\n(?:[ \t]*\n)+[ \t]+[a-z]")  # blank lines, then an indented lower-case line
+_MARKED_LINE = re.compile(r"[ \t]*(?:[#>|]|[-*+][ \t]|\d+[.)][ \t])")  # a heading, quote, table row or list item
 _LIST_SEP = re.compile(r"[,;]")
 _CONJUNCTION = re.compile(r"^(?:and|or)\s+")
 _LAST_ITEM = re.compile(r"\s+(?:and|or)\s+")
@@ -94,9 +96,10 @@ def _cause_spans(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int,
     return cause, [(a, b) for a, b in rest if b > a], masked
 
 
-def sentences(masked: str, start: int, end: int) -> Iterable[tuple[int, int]]:
-    """Sentence spans of masked[start:end], trimmed of white space and list markers."""
-    for s, e in _sentence_spans(masked, start, end):
+def sentences(masked: str, start: int, end: int, text: str | None = None) -> Iterable[tuple[int, int]]:
+    """Sentence spans of masked[start:end], trimmed of white space and list markers. With the
+    original `text` (same offsets), the wrapped lines of one sentence stay together (`_wrapped`)."""
+    for s, e in _sentence_spans(masked, start, end, text):
         while s < e and (masked[s].isspace() or masked[s] in "-*+>#|"):
             s += 1
         while e > s and masked[e - 1].isspace():
@@ -105,16 +108,30 @@ def sentences(masked: str, start: int, end: int) -> Iterable[tuple[int, int]]:
             yield s, e
 
 
-def _sentence_spans(masked: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+def _sentence_spans(masked: str, start: int, end: int, text: str | None = None) -> Iterable[tuple[int, int]]:
     """Blocks (paragraphs, list items, lines of a table) split at sentence ends; a full stop
     inside a version number or before a lower-case word does not end a sentence."""
-    cuts = [start] + [m.start() + 1 for m in _BLOCK_BREAK.finditer(masked, start, end)] + [end]
+    cuts = [start] + [m.start() + 1 for m in _BLOCK_BREAK.finditer(masked, start, end)
+                      if text is None or not _wrapped(text, masked, m.start())] + [end]
     for b0, b1 in zip(cuts, cuts[1:]):
         s = b0
         for m in _SENTENCE_BREAK.finditer(masked, b0, b1):
             yield s, m.start()
             s = m.end()
         yield s, b1
+
+
+def _wrapped(text: str, masked: str, at: int) -> bool:
+    """Whether the blank lines at `at` only separate the wrapped lines of one sentence, as in a page
+    whose every line was exported as a paragraph: the line before is prose (no heading, list,
+    quote or table mark) that ends inside a sentence (a lower-case letter or a comma), and the next
+    line is indented and goes on in lower case, in the text as in the masked text (not code)."""
+    if not (_WRAP_GAP.match(text, at) and _WRAP_GAP.match(masked, at)):
+        return False
+    before = text[:at].rstrip()
+    line = before[before.rfind("\n") + 1:]
+    return (line[-1:].islower() or line.endswith(",")) and masked[len(before) - 1] == line[-1] \
+        and not _MARKED_LINE.match(line)
 
 
 def statement(text: str, s: int, e: int) -> tuple[int, int, str] | None:
@@ -180,16 +197,16 @@ def _statements(text: str, spans: list[tuple[int, int, str]], rest: list[tuple[i
     found: list[tuple[int, int, str]] = []
     fallback: list[tuple[int, int, str]] = []
     for start, end, category in spans:
-        for s, e in sentences(masked, start, end):
+        for s, e in sentences(masked, start, end, text):
             st = statement(text, s, e)
             if st is None:
                 continue
             (found if category in ALWAYS_CAUSE or MECHANISM.search(st[2]) else fallback).append(st)
-    stated = [st for start, end in rest for s, e in sentences(masked, start, end)
+    stated = [st for start, end in rest for s, e in sentences(masked, start, end, text)
               if (st := statement(text, s, e)) is not None and STATED_CAUSE.search(st[2])]
     if found or fallback:
         return ((found or fallback) + stated)[:MAX_STATEMENTS], "sections"
-    whole = [st for s, e in sentences(masked, 0, len(masked))
+    whole = [st for s, e in sentences(masked, 0, len(masked), text)
              if (st := statement(text, s, e)) is not None and MECHANISM.search(st[2])]
     whole = [st for st in whole if STATED_CAUSE.search(st[2])] + [st for st in whole if not STATED_CAUSE.search(st[2])]
     return whole[:MAX_STATEMENTS], "whole"
@@ -211,7 +228,7 @@ def evidence_sentences(text: str, masked: str | None = None) -> list[str]:
     masked = section_bodies(text)[1] if masked is None else masked
     cue = _any_cue()
     out: list[str] = []
-    for s, e in sentences(masked, 0, len(masked)):
+    for s, e in sentences(masked, 0, len(masked), text):
         st = statement(text, s, e)
         if st is not None and st[2] not in out and cue_search(cue, st[2]):
             out.append(st[2])
