@@ -11,6 +11,7 @@ import yaml
 from analyzer.archive.cause_report import cluster_archive, cluster_causes
 from analyzer.archive.clustering import CauseDocument
 from analyzer.archive.statements import cause_statements, drop_boilerplate, learn_boilerplate
+from analyzer.judging.cause_statements import template_field
 from analyzer.archive.similar import similar, similar_with_placement
 from analyzer.archive.taxonomy import OTHER, CauseClassifier, default_classifier, load_taxonomy, training_statements
 from analyzer.errors import ConfigError
@@ -67,6 +68,44 @@ def test_statements_fall_back_to_the_whole_text_and_skip_fields_and_chrome():
     assert source == "whole"
     sentences = [s for _a, _b, s in statements]
     assert sentences == ["A delivery robot drove into a fountain because its camera could not see the water edge."]
+
+
+@pytest.mark.parametrize("line", [
+    "Alleged deployer of the system: northwind-logistics-inc., contoso-ltd.",  # ends with a full stop
+    "Alleged deployer of the robot: samuel-q.-jr.",  # one identifier, full stop included
+    "Systems that failed: " + ", ".join(f"fare-gate-{i}" for i in range(20)),  # longer than twelve words
+    "Deployed by: Northwind Traders, Contoso Pharmacy, Fabrikam Bank and City of Springfield.",
+    "Severity: high for two regions",
+])
+def test_an_export_template_field_line_is_never_a_statement(line: str):
+    assert template_field(line)
+    text = f"# A drone lost its link\n\nA drone fell on a car park because its failsafe did not trigger.\n\n{line}\n"
+    assert [s for _a, _b, s in cause_statements(text)[0]] == [
+        "A drone fell on a car park because its failsafe did not trigger."]
+
+
+@pytest.mark.parametrize("line", [
+    "Contributing factors: no canary, no alerting, manual deploy",  # a section named inline
+    "Trigger points: no canary stage, missing expiry alert, retries without backoff.",  # items state mechanisms
+    "Why it happened: the certificate expired, renewal was manual.",
+    "Impact in short: riders in two cities could not pay because the fare service failed.",  # a clause
+    "After the page at 6:38 PM, engineers rolled back and tested a fix.",  # a time's colon is not a field
+])
+def test_a_label_followed_by_a_clause_or_mechanisms_is_kept(line: str):
+    assert not template_field(line)
+
+
+def test_a_sentence_wrapped_over_blank_lines_stays_one_statement():
+    """A page whose every line was exported as a paragraph: the indented lower-case lines go on
+    with the sentence before; a heading, a list item or a finished sentence still ends a block."""
+    text = ("# Queue outage\n\nThe message broker ran out of disk because the retention job\n\n had been "
+            "disabled during the migration and nobody\n\n noticed the warnings.\n\n## Actions\n\n"
+            "- alert on broker disk use\n\nThe standby was not promoted\n\n- add a failover drill\n")
+    sentences = [s for _a, _b, s in cause_statements(text)[0]]
+    assert sentences[0] == ("The message broker ran out of disk because the retention job had been disabled "
+                            "during the migration and nobody noticed the warnings.")
+    assert "The standby was not promoted" in sentences  # a list item after it is not a continuation
+    assert not any(s.startswith(("had been", "noticed")) for s in sentences)
 
 
 def test_every_root_cause_sentence_counts_and_a_summary_that_states_the_cause_is_added():
@@ -227,6 +266,25 @@ def test_cue_evidence_does_not_invent_a_cause_and_a_bad_cue_is_a_config_error():
         load_taxonomy([{"id": "mine", "positive": ["a b c", "d e f", "g h i"], "cues": ["(unclosed"]}])
     mine = load_taxonomy([{"id": "mine", "positive": ["a b c", "d e f", "g h i"], "cues": [r"\bquorum lost\b"]}])
     assert mine[-2].id == "mine" and mine[-2].cues == (r"\bquorum lost\b",)
+
+
+def test_per_statement_cues_are_compiled_only_when_they_weigh():
+    """With a cue weight of 0 (shipped) a classifier never compiles or matches the per-statement
+    cues; the document-level evidence cues still count."""
+    texts, labels = training_statements(load_taxonomy())
+    small: tuple[list[str], list[str]] = ([], [])
+    for text, label in zip(texts, labels):  # four statements of each class: quick to train
+        if small[1].count(label) < 4:
+            small[0].append(text)
+            small[1].append(label)
+    statement = "The TLS certificate expired because nobody renewed it."
+    silent = CauseClassifier(load_taxonomy(), small, cue_weight=0.0)
+    silent.assign([statement], evidence=[statement])
+    assert "cues" not in vars(silent) and silent.evidence_prior([statement]).any()
+    weighed = CauseClassifier(load_taxonomy(), small, cue_weight=2.0)
+    cert = weighed.classes.index("cert_credential_expiry")
+    assert weighed.predict_proba([statement])[0, cert] > silent.predict_proba([statement])[0, cert]
+    assert "cues" in vars(weighed)
 
 
 def test_evidence_from_the_whole_text_weighs_in_the_document_decision():

@@ -22,7 +22,7 @@ from analyzer.findings import Report
 from analyzer.version import __version__
 
 STORE_SCHEMA = 1
-FACTS_VERSION = "facts-5"  # bump when title/date/cause extraction changes: facts are recomputed
+FACTS_VERSION = "facts-6"  # bump when title/date/cause extraction changes: facts are recomputed
 DEFAULT_STORE = Path(".pmlint") / "archive.sqlite"
 
 

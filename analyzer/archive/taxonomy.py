@@ -27,7 +27,7 @@ import hashlib
 import re
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Sequence
 
 import numpy as np
@@ -88,7 +88,6 @@ class CauseClassifier:
         self.model.fit(texts, labels)
         self.classes = [str(c) for c in self.model.classes_]
         self.other = self.classes.index(OTHER)
-        self.cues = [[re.compile(c, re.I) for c in self.by_id[cid].cues] for cid in self.classes]
         self.any_cue = [cue_pattern(self.by_id[cid].cues) if self.by_id[cid].cues and cid != OTHER else None
                         for cid in self.classes]
 
@@ -101,6 +100,12 @@ class CauseClassifier:
         counts = np.array([sum(1 for s, low in zip(unique, lowered) if cue_search(cue, s, low)) if cue is not None else 0
                            for cue in self.any_cue], float)
         return self.evidence_weight * np.minimum(counts, EVIDENCE_SATURATION) / EVIDENCE_SATURATION
+
+    @cached_property
+    def cues(self) -> list[list[re.Pattern[str]]]:
+        """Per class, its cues one by one (for `cue_counts`): compiled only when first needed, which
+        with the shipped `CUE_WEIGHT` of 0 is never outside bench/tune_taxonomy.py and the tests."""
+        return [[re.compile(c, re.I) for c in self.by_id[cid].cues] for cid in self.classes]
 
     def cue_counts(self, statements: Sequence[str]) -> np.ndarray:
         """statements x classes: how many of each class's cues match each statement."""

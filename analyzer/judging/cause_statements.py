@@ -65,6 +65,12 @@ CHROME = re.compile(
 _BLOCK_BREAK = re.compile(r"\n[ \t]*(?:\n|[-*+>#|]|\d+[.)][ \t]|\**[A-Z][\w ()/&'-]{1,50}?\**[ \t]*:)")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9\"“'(\[])")
 _FIELD = re.compile(r"\**([A-Z][\w ()/&'-]{1,50}?)\**[ \t]*:")
+_WRAP_GAP = re.compile(r"\n(?:[ \t]*\n)+[ \t]+[a-z]")  # blank lines, then an indented lower-case line
+_MARKED_LINE = re.compile(r"[ \t]*(?:[#>|]|[-*+][ \t]|\d+[.)][ \t])")  # a heading, quote, table row or list item
+_LIST_SEP = re.compile(r"[,;]")
+_CONJUNCTION = re.compile(r"^(?:and|or)\s+")
+_LAST_ITEM = re.compile(r"\s+(?:and|or)\s+")
+LIST_ITEM_WORDS = 4
 
 
 @lru_cache(maxsize=4096)
@@ -90,9 +96,10 @@ def _cause_spans(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int,
     return cause, [(a, b) for a, b in rest if b > a], masked
 
 
-def sentences(masked: str, start: int, end: int) -> Iterable[tuple[int, int]]:
-    """Sentence spans of masked[start:end], trimmed of white space and list markers."""
-    for s, e in _sentence_spans(masked, start, end):
+def sentences(masked: str, start: int, end: int, text: str | None = None) -> Iterable[tuple[int, int]]:
+    """Sentence spans of masked[start:end], trimmed of white space and list markers. With the
+    original `text` (same offsets), the wrapped lines of one sentence stay together (`_wrapped`)."""
+    for s, e in _sentence_spans(masked, start, end, text):
         while s < e and (masked[s].isspace() or masked[s] in "-*+>#|"):
             s += 1
         while e > s and masked[e - 1].isspace():
@@ -101,16 +108,30 @@ def sentences(masked: str, start: int, end: int) -> Iterable[tuple[int, int]]:
             yield s, e
 
 
-def _sentence_spans(masked: str, start: int, end: int) -> Iterable[tuple[int, int]]:
+def _sentence_spans(masked: str, start: int, end: int, text: str | None = None) -> Iterable[tuple[int, int]]:
     """Blocks (paragraphs, list items, lines of a table) split at sentence ends; a full stop
     inside a version number or before a lower-case word does not end a sentence."""
-    cuts = [start] + [m.start() + 1 for m in _BLOCK_BREAK.finditer(masked, start, end)] + [end]
+    cuts = [start] + [m.start() + 1 for m in _BLOCK_BREAK.finditer(masked, start, end)
+                      if text is None or not _wrapped(text, masked, m.start())] + [end]
     for b0, b1 in zip(cuts, cuts[1:]):
         s = b0
         for m in _SENTENCE_BREAK.finditer(masked, b0, b1):
             yield s, m.start()
             s = m.end()
         yield s, b1
+
+
+def _wrapped(text: str, masked: str, at: int) -> bool:
+    """Whether the blank lines at `at` only separate the wrapped lines of one sentence, as in a page
+    whose every line was exported as a paragraph: the line before is prose (no heading, list,
+    quote or table mark) that ends inside a sentence (a lower-case letter or a comma), and the next
+    line is indented and goes on in lower case, in the text as in the masked text (not code)."""
+    if not (_WRAP_GAP.match(text, at) and _WRAP_GAP.match(masked, at)):
+        return False
+    before = text[:at].rstrip()
+    line = before[before.rfind("\n") + 1:]
+    return (line[-1:].islower() or line.endswith(",")) and masked[len(before) - 1] == line[-1] \
+        and not _MARKED_LINE.match(line)
 
 
 def statement(text: str, s: int, e: int) -> tuple[int, int, str] | None:
@@ -120,11 +141,37 @@ def statement(text: str, s: int, e: int) -> tuple[int, int, str] | None:
         return None
     if sum(w[0].isalpha() for w in words) < 0.6 * len(words):  # tables, ids, numbers
         return None
-    field = _FIELD.match(sentence)  # "Alleged harmed party: a, b", "Severity: high": export-template fields
-    if field and len(field.group(1).split()) <= 6 and len(sentence[field.end():].split()) <= 12 \
-            and not sentence.endswith((".", "!", "?")) and not names_a_section(field.group(1)):
+    if template_field(sentence):
         return None
     return s, e, sentence
+
+
+def template_field(sentence: str) -> bool:
+    """Whether a sentence is an export-template field line ("Severity: high", "Affected parties:
+    a, b, c"): a short label that names no section, then a short value without a sentence end or a
+    value list (`value_list`), however long; not a sentence that states a mechanism."""
+    field = _FIELD.match(sentence)
+    if not field or len(field.group(1).split()) > 6 or names_a_section(field.group(1)):
+        return False
+    value = sentence[field.end():]
+    if len(value.split()) <= 12 and not sentence.endswith((".", "!", "?")):
+        return True
+    return not value[:1].isdigit() and value_list(value)  # "At 6:38 PM, we ...": a time, not a field
+
+
+def value_list(value: str) -> bool:
+    """Whether a field's value is a list of names rather than a clause: two or more items split at
+    commas or semicolons (the last one also at "and" / "or"), each of at most `LIST_ITEM_WORDS`
+    words, or one single-word item (an identifier: "acme-robotics-inc."); an item of several words
+    that carries a mechanism cue makes it a statement ("no canary stage, no expiry alert")."""
+    items = [i for i in (" ".join(part.split()).strip(" .*_") for part in _LIST_SEP.split(value)) if i]
+    if len(items) > 1:  # "a, b and c", "a, b, or c"
+        items = items[:-1] + [i for i in _LAST_ITEM.split(_CONJUNCTION.sub("", items[-1])) if i]
+    if not items or any(len(i.split()) > LIST_ITEM_WORDS for i in items):
+        return False
+    if len(items) == 1 and len(items[0].split()) > 1:
+        return False
+    return not any(" " in i and MECHANISM.search(i) for i in items)
 
 
 def cause_statements(text: str) -> tuple[list[tuple[int, int, str]], str]:
@@ -150,16 +197,16 @@ def _statements(text: str, spans: list[tuple[int, int, str]], rest: list[tuple[i
     found: list[tuple[int, int, str]] = []
     fallback: list[tuple[int, int, str]] = []
     for start, end, category in spans:
-        for s, e in sentences(masked, start, end):
+        for s, e in sentences(masked, start, end, text):
             st = statement(text, s, e)
             if st is None:
                 continue
             (found if category in ALWAYS_CAUSE or MECHANISM.search(st[2]) else fallback).append(st)
-    stated = [st for start, end in rest for s, e in sentences(masked, start, end)
+    stated = [st for start, end in rest for s, e in sentences(masked, start, end, text)
               if (st := statement(text, s, e)) is not None and STATED_CAUSE.search(st[2])]
     if found or fallback:
         return ((found or fallback) + stated)[:MAX_STATEMENTS], "sections"
-    whole = [st for s, e in sentences(masked, 0, len(masked))
+    whole = [st for s, e in sentences(masked, 0, len(masked), text)
              if (st := statement(text, s, e)) is not None and MECHANISM.search(st[2])]
     whole = [st for st in whole if STATED_CAUSE.search(st[2])] + [st for st in whole if not STATED_CAUSE.search(st[2])]
     return whole[:MAX_STATEMENTS], "whole"
@@ -181,7 +228,7 @@ def evidence_sentences(text: str, masked: str | None = None) -> list[str]:
     masked = section_bodies(text)[1] if masked is None else masked
     cue = _any_cue()
     out: list[str] = []
-    for s, e in sentences(masked, 0, len(masked)):
+    for s, e in sentences(masked, 0, len(masked), text):
         st = statement(text, s, e)
         if st is not None and st[2] not in out and cue_search(cue, st[2]):
             out.append(st[2])
