@@ -3,6 +3,7 @@
     python bench/eval_corpus_blame.py                 # precision by severity and source
     python bench/eval_corpus_blame.py --unjudged      # also list the findings no review covers
     python bench/eval_corpus_blame.py --wrong         # also list the reviewed false alarms still given
+    python bench/eval_corpus_blame.py --config F      # the same with a .pmlint.yaml (e.g. another blame_threshold)
 
 `bench/real/corpus_blame_review.jsonl` holds one judgement per finding a reviewer read in its
 document: path (relative to the corpus folder), the finding's character offsets, its rule, a
@@ -30,18 +31,22 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 DEFAULT_REVIEW = ROOT / "bench" / "real" / "corpus_blame_review.jsonl"
 
 
-def blame_findings(corpus: Path) -> list[dict]:
+def blame_findings(corpus: Path, config=None, stats: dict | None = None) -> list[dict]:  # noqa: ANN001 - a Config
+    """Every blame finding on the corpus; `stats`, when given, receives the documents and sentences analysed."""
     from analyzer import load_analyzer
 
-    analyzer = load_analyzer()
+    analyzer = load_analyzer(config)
     docs = sorted(p for p in (corpus / "documents").rglob("*") if p.is_file())
     items = ((str(p.relative_to(corpus)), p.read_text(encoding="utf-8", errors="replace")) for p in docs)
     out = []
     for report in analyzer.analyze_many(items):
+        if stats is not None:
+            stats["documents"] = stats.get("documents", 0) + 1
+            stats["sentences"] = stats.get("sentences", 0) + int(report.stats.get("sentences", 0))
         for f in report.findings:
             if f.rule.startswith("blame."):
                 out.append({"path": report.path, "start": f.start, "end": f.end, "rule": f.rule,
-                            "severity": str(f.severity), "source": f.source})
+                            "severity": str(f.severity), "source": f.source, "confidence": f.confidence})
     return out
 
 
@@ -83,12 +88,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--unjudged", action="store_true", help="list the findings no review entry covers")
     ap.add_argument("--wrong", action="store_true", help="list the reviewed false alarms still given")
     ap.add_argument("--json", metavar="FILE", help="write the figures (and every finding with its verdict) to FILE")
+    ap.add_argument("--config", metavar="FILE", help="a .pmlint.yaml to measure instead of the defaults")
     args = ap.parse_args(argv)
+    from analyzer import load_config
+    from analyzer.errors import ConfigError
+
+    try:  # a bad configuration is a clear error before the long run
+        config = load_config(args.config) if args.config else None
+    except ConfigError as exc:
+        print(f"eval_corpus_blame: {exc}", file=sys.stderr)
+        return 2
     if not (args.corpus / "documents").is_dir():
         print(f"no corpus documents under {args.corpus}; skipping", file=sys.stderr)
         return 0
     reviews = [json.loads(line) for line in args.review.read_text(encoding="utf-8").splitlines() if line.strip()]
-    findings = blame_findings(args.corpus)
+    findings = blame_findings(args.corpus, config)
     verdicts = judge(findings, reviews)
     reviewed_wrong = [r for r in reviews if r["verdict"] == "wrong"]
     # a reviewed false alarm is still given when a finding of this run overlaps it

@@ -62,9 +62,20 @@ def states_a_failing(sent) -> bool:  # noqa: ANN001 - a spaCy Span
     return False
 
 
+# The heads of a partitive "<one> of <people>": the people take the part the head takes.
+PARTITIVE = frozenset(
+    "one some several few many most all each any none both either neither half rest member members majority"
+    " minority handful couple".split()
+)
+
+
 def _in_passing(token) -> bool:  # noqa: ANN001
     if token.dep_ == "pobj":
-        return token.head.lower_ in ("with", "of", "in", "on", "at", "from", "into", "about", "among", "across")
+        prep = token.head
+        # "one of our engineers pushed ...", "by a member of the night crew": the part acts
+        if prep.lower_ == "of" and prep.dep_ == "prep" and (prep.head.lower_ in PARTITIVE or prep.head.like_num):
+            return _in_passing(prep.head)
+        return prep.lower_ in ("with", "of", "in", "on", "at", "from", "into", "about", "among", "across")
     return token.dep_ in ("compound", "amod", "nmod")
 
 
