@@ -19,6 +19,7 @@ from analyzer.judging.rules import SENTENCE_KINDS, Rule, default_rules
 from analyzer.judging.classifiers.features import debris_kind
 from analyzer.judging.rules.agent import find_agent_hits
 from analyzer.judging.rules.prefilter import IndexedMatcher
+from analyzer.judging.rules.subjects import person_object_form, subject_agent
 from analyzer.judging.rules.unless import names_mechanism, unless_regex
 from analyzer.nlp.sections import innermost_section
 from analyzer.nlp.components.context import categories_for
@@ -357,7 +358,7 @@ def _person_subject(span: Span, lexicon) -> bool:  # noqa: ANN001
             heads.add(tok.head)
     for head in heads:
         for child in head.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and agent_kind(child, lexicon) and not is_speaker_label(child):
+            if child.dep_ in ("nsubj", "nsubjpass") and subject_agent(child, lexicon) and not is_speaker_label(child):
                 return True
     return False
 
@@ -366,6 +367,9 @@ def _person_object(span: Span, lexicon) -> bool:  # noqa: ANN001
     """Whether a verb of the match has a person, role or team as its object or passive subject."""
     from analyzer.nlp.lexicon import agent_kind
 
+    after = person_object_form(span, lexicon)  # "that's on her", "caused by Oliver", "let Ana go"
+    if after is not None:
+        return after
     verbs = {t for t in span if t.pos_ in ("VERB", "AUX")} | {span.root}
     if any(c.dep_ in ("dobj", "dative", "nsubjpass") and agent_kind(c, lexicon) for v in verbs for c in v.children):
         return True
