@@ -120,6 +120,25 @@ def _refused_step(verb: Token) -> bool:
         c.dep_ == "xcomp" and c.lemma_.lower() in REFUSED_STEPS for c in verb.children)
 
 
+def _chose_over_safe(verb: Token) -> bool:
+    """"chose to debug live rather than roll back", "decided to push on instead of reverting": the
+    safe response step passed over (not the reverse: "chose to roll back rather than debug")."""
+    if verb_lemma(verb) not in ("choose", "decide", "opt", "prefer"):
+        return False
+    doc = verb.doc
+    chosen = next((c for c in verb.children if c.dep_ in ("xcomp", "ccomp")), None)
+    if chosen is None and verb.i + 2 < len(doc) and doc[verb.i + 1].lower_ == "to":
+        chosen = doc[verb.i + 2]  # "chose to debug ...": the tagger may read the verb as a noun
+    if chosen is None or chosen.lemma_.lower() in REFUSED_STEPS:
+        return False
+    for t in doc[chosen.i:verb.sent.end]:
+        if (t.lower_ == "rather" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "than"
+                or t.lower_ == "instead" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "of"):
+            return any(w.lemma_.lower() in REFUSED_STEPS or w.lower_ in ("reverting", "rolling", "escalating")
+                       for w in doc[t.i + 2:min(t.i + 5, verb.sent.end)])
+    return False
+
+
 def _is_failure(verb: Token) -> bool:
     lemma = verb_lemma(verb)
     if lemma in FAILURE_VERBS:
@@ -127,6 +146,8 @@ def _is_failure(verb: Token) -> bool:
             # "X caused the outage" - only with a failure-like object; "the outage was caused by X"
             return any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children)
         if lemma in ("fail",):
+            if any(c.dep_ in ("prt", "advmod") and c.lower_ == "over" for c in verb.children):
+                return False  # "chose to fail over": a failover, not a failure
             # "failed to renew the certificate"; not a service that "failed to restart"
             return any(c.dep_ == "xcomp" and not (c.lemma_.lower() in SELF_ACTS and not any(
                 d.dep_ in ("dobj", "nsubjpass") for d in c.children)) for c in verb.children)
@@ -138,7 +159,7 @@ def _is_failure(verb: Token) -> bool:
     if lemma == "rush":
         return any(c.dep_ in ("dobj", "nsubjpass") and not _subtree_has(c, REMEDY) for c in verb.children)
     if _leaks_secret(verb) or lemma == "push" and _force_to_production(verb) or _silenced_warning(verb) \
-            or _refused_step(verb):
+            or _refused_step(verb) or _chose_over_safe(verb):
         return True
     if lemma in TARGET_VERBS:
         return _wrong_target(verb)

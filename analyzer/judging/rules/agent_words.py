@@ -17,7 +17,7 @@ FAILURE_VERBS = frozenset(
 DUTY_VERBS = frozenset(
     "test verify check validate review rotate renew update follow respect read tell inform notify warn escalate"
     " monitor answer acknowledge document communicate confirm consult heed patch revoke respond set configure"
-    " enable schedule pin".split()
+    " enable schedule pin open".split()
 )
 LAPSE = frozenset("expire lapse slip rot drift overflow".split())  # "let the certificate expire"
 EXPOSED = frozenset(
