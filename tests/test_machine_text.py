@@ -15,8 +15,6 @@ def _last(analyzer, text):
 
 @pytest.mark.parametrize("line", [
     "Mar  3 11:02:45 db-04 backupd[311]: Tom deleted the nightly snapshot without a dry run",
-    "14:02 <tomk> Ana forgot to renew the cert on the edge boxes",
-    "- [16:40:10] <ana> Tom ignored the disk alert again",
     "| 22:10 <ops-bot> restart of group two failed on one host |",
     "10:41 ana@deploy01: Synchronized config/app.php: careless typo fix (duration: 01m 12s)",
     "16:07 logbot: tom started sync of the cache tier",
@@ -29,6 +27,25 @@ def _last(analyzer, text):
 def test_log_lines_tracker_activity_and_chrome(analyzer, line):
     sent = _last(analyzer, line)
     assert is_log_line(sent) and debris_kind(sent) == "log"
+
+
+@pytest.mark.parametrize("line", [
+    "14:02 <tomk> Ana forgot to renew the cert on the edge boxes",
+    "- [16:40:10] <ana> Tom ignored the disk alert again",
+    "[09:40] <alex> the failover was started by someone who plainly had not read the runbook",
+])
+def test_a_persons_message_in_a_chat_log(analyzer, line):
+    sent = _last(analyzer, line)
+    assert is_log_line(sent) and debris_kind(sent) == "chat"
+
+
+def test_on_a_chat_line_a_judging_phrase_is_a_suggestion_and_narration_is_not_flagged(analyzer):
+    judged = "[11:02] <mira> honestly that was a careless push by whoever was on call"
+    found = [f for f in analyzer.analyze(judged).findings if f.rule.startswith("blame")]
+    assert found and {str(f.severity) for f in found} == {"suggestion"}
+    for line in ("14:02 <tomk> Ana forgot to renew the cert on the edge boxes",
+                 "21:57 <deploybot> careless typo fix deployed to the canary"):
+        assert not [f for f in analyzer.analyze(line).findings if f.rule.startswith("blame")]
 
 
 @pytest.mark.parametrize("line", [

@@ -228,6 +228,8 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
         return "person"
     if _name_as_noun(token, lex):
         return "person"
+    if _tool_name_part(token, lex):
+        return None  # "cert-manager", "kube-scheduler-operator": a program's name, not a role
     lemma = token.lemma_.lower()
     if token.pos_ in ("NOUN", "PRON", "PROPN") and (lemma in lex.roles or lower in lex.roles):
         return "role"
@@ -246,6 +248,17 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
 
 
 _AGENT_POS = frozenset({"NOUN", "PROPN", "PRON"})
+
+
+def _tool_name_part(token: Token, lex: Lexicon) -> bool:
+    """A role or team word hyphenated, without spaces, onto the word before it ("cert-manager",
+    "db-operator"): a program's name. Not "on-call", nor a role phrase written with a hyphen
+    ("release-manager")."""
+    doc, i = token.doc, token.i
+    if i < 2 or doc[i - 1].text != "-" or doc[i - 1].whitespace_ or doc[i - 2].whitespace_ or not doc[i - 2].is_alpha:
+        return False
+    before = doc[i - 2].lower_
+    return before != "on" and f"{before} {token.lower_}" not in lex.role_phrases
 _SUBJECT_LIKE = frozenset({"nsubj", "nsubjpass", "poss", "conj", "appos", "ROOT", "npadvmod", "dep"})
 
 

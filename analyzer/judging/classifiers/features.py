@@ -151,12 +151,15 @@ _TRACKER_ACTIVITY = re.compile(
 # ("21:57 <nick> ...", "[16:29:03] <bot> ..."), a deploy or log bot's line ("19:27 user@host:
 # Synchronized ... (duration: 00m 46s)", "16:07 logmsgbot: ..."). A transcript of people talking
 # ("[00:02:11] Sam: ...") is a person's sentence and stays.
-_LOG_LINE = re.compile(
+_IRC_NICK = r"(?<![\w:])\[?\d{1,2}:\d{2}(?::\d{2})?\]?[\s*]*<[@+]?[A-Za-z_`|^{}\[\]][\w.`|^{}\[\]-]{0,31}>"
+_PROGRAM_LINE = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s+[\w.-]+\s+[\w./\[\]-]+:"
-    r"|(?<![\w:])\[?\d{1,2}:\d{2}(?::\d{2})?\]?[\s*]*<[@+]?[A-Za-z_`|^{}\[\]][\w.`|^{}\[\]-]{0,31}>"
     r"|(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?[\s*]+(?:[\w.-]+@[\w.-]+|[\w-]*bots?)\s*:"
     r"|\(duration:\s*\d+m\s*\d+s\)",
 )
+_LOG_LINE = re.compile(_IRC_NICK + "|" + _PROGRAM_LINE.pattern)
+_CHAT_LINE = re.compile(_IRC_NICK)
+_BOT_NICK = re.compile(r"<[\w.-]*(?:bot|bots|bugs|wm|logger)>", re.I)  # a bot's nick on a chat line
 
 
 def _source_line(sent: Span) -> str:
@@ -176,13 +179,18 @@ def is_log_line(sent: Span) -> bool:
 
 def debris_kind(sent: Span) -> str:
     """"log" for a line a program wrote, tracker activity or comment chrome (`is_log_line`),
-    "machine" for text that is mostly numbers, paths or punctuation (log lines, table debris, but
+    "chat" for a person's message in a chat log ("[09:40] <alex> ..."; a bot's nick is "log"), "machine" for text that is mostly numbers, paths or punctuation (log lines, table debris, but
     also a terse timeline entry full of host names), "" for a person's sentence."""
     tokens = [t for t in sent if not t.is_space]
     if not tokens:
         return "machine"
     if is_log_line(sent):
-        return "log"
+        # a person's message in a chat log ("[09:40] <alex> ..."): a phrase that judges someone is
+        # still read there, as a suggestion; the narration of who did what is not (`RuleRunner`)
+        line = _source_line(sent)
+        chat = _CHAT_LINE.search(line) and not (_PROGRAM_LINE.search(line) or _BOT_NICK.search(line)
+                                                or _TRACKER_ACTIVITY.search(sent.text))
+        return "chat" if chat else "log"
     if len(tokens) > 1 and tokens[-1].is_punct:
         tokens = tokens[:-1]  # a sentence's full stop is not debris ("Ahmed's fault.")
     words = sum(1 for t in tokens if t.is_alpha or t.lower_ in ("'s", "’s", "n't", "n’t"))

@@ -16,8 +16,9 @@ from spacy.tokens import Doc, Span, Token
 from analyzer.nlp.lexicon import Lexicon, agent_kind, confirmed_person, is_speaker_label, opens_clause
 from analyzer.judging.rules.agent_words import (
     BAD_WORDS, BREACH, COMPLEMENT_VERBS, CONCESSIVE, DESTRUCTIVE_VERBS, DUTY_VERBS, EXPOSED, FAILURE_VERBS,
-    IRREGULAR_VBN, KNOWN_VERBS, LAPSE, MISSING_SAFEGUARD, NEUTRAL_VERBS, NO_CHECKS, PAST_FORMS, PRODUCTION,
-    PUBLIC, REMEDY, SECRETS, SLIP, UNHEEDED, VALUABLE, verb_lemma, you_blamed,
+    IRREGULAR_VBN, KNOWN_VERBS, LAPSE, MISSING_SAFEGUARD, NEUTRAL_VERBS, NO_CHECKS, NOISE, PAST_FORMS, PRODUCTION,
+    PUBLIC, REFUSED_STEPS, REMEDY, SECRETS, SILENCE_VERBS, SLIP, TARGET_VERBS, UNHEEDED, VALUABLE, WARNINGS, verb_lemma,
+    you_blamed,
 )
 from analyzer.judging.rules.objects import OUTSIDERS, REMOVAL_VERBS, SELF_ACTS, SLIP_TARGET, TRANSIENT, noun_phrase
 from analyzer.judging.rules.rewrite import QUESTION, blameless_rewrite, rewrite_sentence  # noqa: F401 (re-exported)
@@ -78,8 +79,10 @@ def _has_bad_object(verb: Token) -> bool:
             return True  # "in breach of the policy", "in contravention of"
         if child.dep_ in ("advmod", "prep") and _subtree_has(child, SLIP):
             return True  # "by mistake", "accidentally"
-        if child.dep_ == "prep" and child.lower_ == "with" and _subtree_has(child, NO_CHECKS):
-            return True  # "merged with failing tests", "with zero evals run"
+        if child.dep_ == "prep" and child.lower_ == "with" and _subtree_has(child, NO_CHECKS | SLIP_TARGET | WRONG_INPUT):
+            return True  # "merged with failing tests", "with zero evals run", "ran it with wrong parameters"
+    if verb.dep_ == "acl" and _bad_in(verb.head) and verb.head.lemma_.lower() in SLIP_NOUNS:
+        return True  # "a mistake made by one of our engineers", "the typo introduced by ..."
     doc = verb.doc
     for t in verb.subtree:
         if t.lower_ == "instead" and t.i + 2 < len(doc) and doc[t.i + 1].lower_ == "of" and (
@@ -93,13 +96,58 @@ def _has_bad_object(verb: Token) -> bool:
     return False
 
 
+def _wrong_target(verb: Token) -> bool:
+    """"pulled the wrong cable", "restarted the service on the wrong host": the act aimed at the wrong thing."""
+    return any(c.dep_ in ("dobj", "nsubjpass") and _subtree_has(c, SLIP_TARGET) for c in verb.children) or any(
+        c.dep_ == "prep" and _subtree_has(c, SLIP_TARGET) for c in verb.children)
+
+
+def _silenced_warning(verb: Token) -> bool:
+    """A warning turned off: "muted the monitoring channel", "switched off notifications", "silenced
+    the alert"; not a noisy or duplicate alert silenced as a remedy."""
+    lemma = verb_lemma(verb)
+    if lemma not in SILENCE_VERBS:
+        return False
+    if lemma in ("switch", "turn") and not any(c.dep_ in ("prt", "advmod") and c.lower_ == "off" for c in verb.children):
+        return False
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    return any(_subtree_has(o, WARNINGS) and not _subtree_has(o, NOISE) for o in objs)
+
+
+def _refused_step(verb: Token) -> bool:
+    """"refused to roll back", "declined to escalate": a response step turned down."""
+    return verb_lemma(verb) in ("refuse", "decline") and any(
+        c.dep_ == "xcomp" and c.lemma_.lower() in REFUSED_STEPS for c in verb.children)
+
+
+def _chose_over_safe(verb: Token) -> bool:
+    """"chose to debug live rather than roll back", "decided to push on instead of reverting": the
+    safe response step passed over (not the reverse: "chose to roll back rather than debug")."""
+    if verb_lemma(verb) not in ("choose", "decide", "opt", "prefer"):
+        return False
+    doc = verb.doc
+    chosen = next((c for c in verb.children if c.dep_ in ("xcomp", "ccomp")), None)
+    if chosen is None and verb.i + 2 < len(doc) and doc[verb.i + 1].lower_ == "to":
+        chosen = doc[verb.i + 2]  # "chose to debug ...": the tagger may read the verb as a noun
+    if chosen is None or chosen.lemma_.lower() in REFUSED_STEPS:
+        return False
+    for t in doc[chosen.i:verb.sent.end]:
+        if (t.lower_ == "rather" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "than"
+                or t.lower_ == "instead" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "of"):
+            return any(w.lemma_.lower() in REFUSED_STEPS or w.lower_ in ("reverting", "rolling", "escalating")
+                       for w in doc[t.i + 2:min(t.i + 5, verb.sent.end)])
+    return False
+
+
 def _is_failure(verb: Token) -> bool:
     lemma = verb_lemma(verb)
     if lemma in FAILURE_VERBS:
         if lemma in ("cause",):
-            # "X caused the outage" - only with a failure-like object
-            return any(c.dep_ == "dobj" for c in verb.children)
+            # "X caused the outage" - only with a failure-like object; "the outage was caused by X"
+            return any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children)
         if lemma in ("fail",):
+            if any(c.dep_ in ("prt", "advmod") and c.lower_ == "over" for c in verb.children):
+                return False  # "chose to fail over": a failover, not a failure
             # "failed to renew the certificate"; not a service that "failed to restart"
             return any(c.dep_ == "xcomp" and not (c.lemma_.lower() in SELF_ACTS and not any(
                 d.dep_ in ("dobj", "nsubjpass") for d in c.children)) for c in verb.children)
@@ -110,8 +158,11 @@ def _is_failure(verb: Token) -> bool:
         return any(c.lower_ in UNHEEDED for c in verb.children if c.dep_ in ("acomp", "oprd", "advmod"))
     if lemma == "rush":
         return any(c.dep_ in ("dobj", "nsubjpass") and not _subtree_has(c, REMEDY) for c in verb.children)
-    if _leaks_secret(verb) or lemma == "push" and _force_to_production(verb):
+    if _leaks_secret(verb) or lemma == "push" and _force_to_production(verb) or _silenced_warning(verb) \
+            or _refused_step(verb) or _chose_over_safe(verb):
         return True
+    if lemma in TARGET_VERBS:
+        return _wrong_target(verb)
     if lemma == "let":
         return any(c.dep_ in ("ccomp", "xcomp") and c.lemma_.lower() in LAPSE or c.dep_ == "dobj" and c.lower_ in ("lapse", "expire")
                    for c in verb.children)  # the tagger may read "lapse" as the object
@@ -148,6 +199,8 @@ def _omitted_duty(verb: Token) -> bool:
 
 
 STATE_VERBS = frozenset({"go", "remain", "sit", "stay"})
+WRONG_INPUT = frozenset({"incorrect", "invalid", "wrong"})  # "ran it with wrong parameters"
+SLIP_NOUNS = frozenset({"mistake", "error", "typo", "blunder"})
 
 
 def _leaks_secret(verb: Token) -> bool:
@@ -165,8 +218,8 @@ def _force_to_production(verb: Token) -> bool:
     doc = verb.doc
     forced = any(t.lower_ == "force" for t in doc[max(0, verb.i - 2):verb.i])
     after = [t.lower_ for t in doc[verb.i + 1:verb.i + 4]]
-    return forced and (bool({"to", "into", "onto"} & set(after[:2])) and bool(PRODUCTION & set(after)) or any(
-        t.lower_ in PRODUCTION and t.dep_ == "pobj" and t.head.lower_ in ("to", "into", "onto") for t in verb.subtree))
+    return forced and (bool({"to", "into", "onto", "over"} & set(after[:2])) and bool(PRODUCTION & set(after)) or any(
+        t.lower_ in PRODUCTION and t.dep_ == "pobj" and t.head.lower_ in ("to", "into", "onto", "over") for t in verb.subtree))
 
 
 def _explained(verb: Token) -> bool:
@@ -255,6 +308,14 @@ def _agents(verb: Token) -> list[tuple[Token, bool]]:
     return out + more
 
 
+def _partitive(agent: Token) -> Token:
+    """"one of our engineers", "two of the SREs": the people the count is taken from."""
+    if agent.lower_ not in ("one", "two", "some", "several", "few", "none"):
+        return agent
+    return next((p for c in agent.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for p in c.children if p.dep_ == "pobj"), agent)
+
+
 def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
     hits: list[AgentHit] = []
     for verb in doc:
@@ -269,12 +330,13 @@ def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
         for agent, passive in _agents(verb):
             if negated and not (passive or _omitted_duty(verb)):
                 continue
-            kind = agent_kind(agent, lexicon) or ("person" if you_blamed(agent, verb) else None)
+            kind = agent_kind(_partitive(agent), lexicon) or ("person" if you_blamed(agent, verb) else None)
             if kind is None or is_speaker_label(agent) or negated and not passive and not confirmed_person(agent, lexicon) \
                     or kind == "team" and _outsider(agent):
                 continue
             if passive:
-                agent_tokens = [agent.head, agent]
+                whole = _partitive(agent)  # "by one of our engineers"
+                agent_tokens = [agent.head, agent] + ([t for t in whole.subtree if t.i <= whole.i] if whole is not agent else [])
             else:
                 agent_tokens = [t for t in agent.subtree if t.i <= agent.i]
             tokens = set(agent_tokens) | {verb}

@@ -17,7 +17,7 @@ FAILURE_VERBS = frozenset(
 DUTY_VERBS = frozenset(
     "test verify check validate review rotate renew update follow respect read tell inform notify warn escalate"
     " monitor answer acknowledge document communicate confirm consult heed patch revoke respond set configure"
-    " enable schedule pin".split()
+    " enable schedule pin open".split()
 )
 LAPSE = frozenset("expire lapse slip rot drift overflow".split())  # "let the certificate expire"
 EXPOSED = frozenset(
@@ -39,7 +39,7 @@ PRODUCTION = frozenset({"production", "prod", "main", "master", "live"})
 BREACH = frozenset({"breach", "contravention", "violation", "defiance"})
 CONCESSIVE = frozenset({"although", "though", "despite"})
 NO_CHECKS = frozenset("failing failed zero red untested unreviewed".split())
-SLIP = frozenset("accidentally mistakenly inadvertently unintentionally accident mistake".split())
+SLIP = frozenset("accidentally mistakenly inadvertently unintentionally accident mistake incorrectly wrongly erroneously".split())
 NEUTRAL_VERBS = frozenset(
     "push merge deploy ship approve run change apply commit release make write edit modify update execute"
     " enter type set introduce roll drop disable remove leave add upload launch trigger rush share publish post"
@@ -48,13 +48,30 @@ NEUTRAL_VERBS = frozenset(
 BAD_WORDS = frozenset(
     "bad broken wrong faulty incorrect untested buggy malformed invalid unreviewed erroneous dangerous"
     " destructive mistaken mistake error typo blunder bug careless sloppy unsafe unvetted"
-    " misconfigured phishing".split()
+    " misconfigured phishing unapproved unverified unauthorised unauthorized".split()
 )
 MISSING_SAFEGUARD = frozenset(
     "test testing tests review reviews reviewing approval approvals check checks checking canary permission"
     " telling notice notifying announcement backup backups warning peer validation asking authorization"
-    " authorisation sign-off signoff permissions heads heads-up communication coordination consultation".split()
+    " authorisation sign-off signoff permissions heads heads-up communication coordination consultation"
+    " informing inform consulting eval evals evaluation evaluations experiment experiments verification verifying"
+    " confirming confirmation dry-run rehearsal".split()
 )
+# acts that are neutral whatever their object's state ("restarted the broken pods" is the repair):
+# a failure only on the wrong target ("pulled the wrong cable", "restarted the service on the wrong host")
+TARGET_VERBS = frozenset(
+    "pull unplug restart reboot select pick target use copy paste flip toggle rename move reset drain install"
+    " upgrade downgrade point switch patch migrate replace".split()
+)
+# turning a warning off: "muted the monitoring channel", "switched off notifications", "silenced the alert"
+SILENCE_VERBS = frozenset("mute silence snooze disable switch turn".split())
+WARNINGS = frozenset(
+    "alert alerts alarm alarms notification notifications monitoring pager pagers page pages paging alerting"
+    " warning warnings".split()
+)
+NOISE = frozenset("noisy flapping duplicate duplicated spurious false redundant stale obsolete test".split())
+# a response step declined: "refused to roll back", "declined to escalate"
+REFUSED_STEPS = frozenset("roll rollback revert escalate page stop pause wait listen halt abort".split())
 COMPLEMENT_VERBS = frozenset({"forget", "fail", "neglect", "omit"})
 # verbs whose passive "was <verb>ed by X" with a neutral verb still needs a bad subject
 IRREGULAR_VBN = {
@@ -68,7 +85,7 @@ IRREGULAR_VBN = {
 }
 
 
-KNOWN_VERBS = FAILURE_VERBS | NEUTRAL_VERBS | DESTRUCTIVE_VERBS
+KNOWN_VERBS = FAILURE_VERBS | NEUTRAL_VERBS | DESTRUCTIVE_VERBS | TARGET_VERBS | SILENCE_VERBS
 # irregular past tenses and participles of the verbs above, form -> lemma
 PAST_FORMS = {form: lemma for lemma, form in IRREGULAR_VBN.items() if form != lemma} | {
     "forgot": "forget", "broke": "break", "blew": "blow", "ran": "run", "wrote": "write", "took": "take",

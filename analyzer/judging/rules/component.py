@@ -162,7 +162,7 @@ class RuleRunner:
                         if (rule.code, hit.span.start) in seen:
                             continue
                         debris = _not_a_sentence(doc, hit.span.sent, hit.span)
-                        if debris == "log" and rule.family == "blame":
+                        if debris in ("log", "chat") and rule.family == "blame":
                             continue
                         seen.add((rule.code, hit.span.start))
                         hits.append(RuleHit(rule.code, hit.span.start_char, hit.span.end_char, hit.cue, hit.rewrite, "",
@@ -352,6 +352,9 @@ def _person_subject(span: Span, lexicon) -> bool:  # noqa: ANN001
         # Prow" is a system's)
         return any(c.dep_ == "prep" and c.lower_ == "of" and any(
             p.dep_ == "pobj" and agent_kind(p, lexicon) in ("role", "team") for p in c.children) for c in root.children)
+    if root.dep_ == "acl" and root.head.dep_ == "ROOT" and root.head.i < root.i and agent_kind(root.head, lexicon) \
+            and not is_speaker_label(root.head):
+        return True  # an action item's owner heading the line: "Kwame to retake the training"
     heads = {span.root, span.root.head} | {t for t in span if t.pos_ in ("VERB", "AUX")}
     for tok in span:
         if tok.dep_ in ("aux", "auxpass", "neg"):
