@@ -259,6 +259,8 @@ def _tool_name_part(token: Token, lex: Lexicon) -> bool:
         return False
     before = doc[i - 2].lower_
     return before != "on" and f"{before} {token.lower_}" not in lex.role_phrases
+
+
 _SUBJECT_LIKE = frozenset({"nsubj", "nsubjpass", "poss", "conj", "appos", "ROOT", "npadvmod", "dep"})
 
 
