@@ -22,6 +22,7 @@ from analyzer.judging.rules.agent_words import (
 )
 from analyzer.judging.rules.objects import OUTSIDERS, REMOVAL_VERBS, SELF_ACTS, SLIP_TARGET, TRANSIENT, noun_phrase
 from analyzer.judging.rules.rewrite import QUESTION, blameless_rewrite, rewrite_sentence  # noqa: F401 (re-exported)
+from analyzer.judging.rules.subjects import of_objects
 
 
 @dataclass(frozen=True)
@@ -312,8 +313,7 @@ def _partitive(agent: Token) -> Token:
     """"one of our engineers", "two of the SREs": the people the count is taken from."""
     if agent.lower_ not in ("one", "two", "some", "several", "few", "none"):
         return agent
-    return next((p for c in agent.children if c.dep_ == "prep" and c.lower_ == "of"
-                 for p in c.children if p.dep_ == "pobj"), agent)
+    return next(iter(of_objects(agent)), agent)
 
 
 def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
@@ -330,12 +330,12 @@ def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
         for agent, passive in _agents(verb):
             if negated and not (passive or _omitted_duty(verb)):
                 continue
-            kind = agent_kind(_partitive(agent), lexicon) or ("person" if you_blamed(agent, verb) else None)
+            whole = _partitive(agent)  # "(by) one of our engineers": the engineers
+            kind = agent_kind(whole, lexicon) or ("person" if you_blamed(agent, verb) else None)
             if kind is None or is_speaker_label(agent) or negated and not passive and not confirmed_person(agent, lexicon) \
                     or kind == "team" and _outsider(agent):
                 continue
             if passive:
-                whole = _partitive(agent)  # "by one of our engineers"
                 agent_tokens = [agent.head, agent] + ([t for t in whole.subtree if t.i <= whole.i] if whole is not agent else [])
             else:
                 agent_tokens = [t for t in agent.subtree if t.i <= agent.i]

@@ -31,9 +31,14 @@ def subject_agent(subject: Token, lexicon) -> str | None:  # noqa: ANN001
     through a partitive: "one of our engineers learned it the hard way" names engineers."""
     head = _shared_head(subject)
     if head is None and subject.lower_ in _PARTITIVE:
-        head = next((p for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"
-                     for p in c.children if p.dep_ == "pobj"), None)
+        head = next(iter(of_objects(subject)), None)
     return agent_kind(head if head is not None else subject, lexicon)
+
+
+def of_objects(token: Token) -> list[Token]:
+    """The objects of the token's "of" ("one of our engineers" -> engineers): the people a
+    partitive counts from."""
+    return [p for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for p in c.children if p.dep_ == "pobj"]
 
 
 _PARTITIVE = {"one", "some", "several", "two", "three", "each", "any", "none", "all", "most", "member", "members", "few"}
@@ -65,8 +70,7 @@ def person_after_preposition(span, lexicon) -> bool | None:  # noqa: ANN001
     objects = [c for c in last.children if c.dep_ == "pobj"]
     for obj in objects:
         if obj.lower_ in _PARTITIVE:  # "one of our engineers", "a member of the ops team"
-            objects += [p for c in obj.children if c.dep_ == "prep" and c.lower_ == "of"
-                        for p in c.children if p.dep_ == "pobj"]
+            objects += of_objects(obj)
             continue
         if agent_kind(obj, lexicon):
             return True
