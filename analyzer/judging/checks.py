@@ -207,7 +207,7 @@ PERSON_STOP = re.compile(
     r"|careless|not careful|mistake by|failed to (check|notice|follow|test|review|read)|overlooked|ignored)\b",
     re.I,
 )
-BLAME_CODES = {"PM101", "PM102", "PM103", "PM104", "PM106"}
+BLAME_CODES = {"PM101", "PM102", "PM103", "PM104", "PM106", "PM108"}
 
 
 def check_whys_person(rule: Rule, ctx: Context) -> Iterable[Hit]:
