@@ -74,10 +74,12 @@ def acts_as_person(token: Token) -> bool:
         return False
     lemma = verb.lemma_.lower()
     objects = [c for c in verb.children if c.dep_ == "dobj"] + [
-        p for c in verb.children if c.dep_ == "prep" and c.lower_ in ("through", "to") for p in c.children if p.dep_ == "pobj"]
+        p for c in verb.children if c.dep_ == "prep" and c.lower_ in ("through", "to", "on") for p in c.children if p.dep_ == "pobj"]
     human_object = any(o.lemma_.lower() in HUMAN_OBJECTS or o.lower_ in HUMAN_OBJECTS for o in objects)
     if lemma in LAPSE_ACTS and human_object:
         return True
+    if any(c.dep_ == "poss" and c.lower_ in ("his", "her") for o in objects for c in o.children):
+        return True  # "Pierre must test his changes": the subject owns what a person owns
     if lemma in PAGED_ACTS and human_object and any(o.lemma_.lower() in ("page", "pager", "phone", "call", "ring", "escalation")
                                                     for o in objects):
         return True
