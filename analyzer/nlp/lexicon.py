@@ -9,6 +9,7 @@ from importlib.resources import files
 from spacy.tokens import Token
 
 from analyzer.yamlio import safe_load
+from analyzer.nlp.people import WEEKDAYS, acts_as_person, in_handle, seat_role
 
 NON_PERSON_ENTS = frozenset(
     "ORG PRODUCT GPE LOC FAC WORK_OF_ART LAW EVENT DATE TIME MONEY CARDINAL ORDINAL PERCENT QUANTITY LANGUAGE".split()
@@ -176,6 +177,8 @@ def _system_by_context(token: Token) -> bool:
     if token.dep_ not in ("nsubj", "nsubjpass"):
         return False
     head = token.head
+    if head.lemma_.lower() == "go" and any(c.lower_ in ("ahead", "home", "back") for c in head.children):
+        return False  # "Ravi went ahead anyway": a person's choice, not a service going down
     if head.lemma_.lower() in SYSTEM_VERBS or head.lower_ in SYSTEM_VERBS:
         return True
     return token.dep_ == "nsubjpass" and head.lemma_.lower() in {"redeploy", "restart", "reboot", "roll", "scale", "deploy", "upgrade", "patch"}
@@ -192,15 +195,17 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
     """'person', 'role' or 'team' when the token names a human agent, else None."""
     lex = lexicon or token.doc._.pm_lexicon or default_lexicon()
     lower = token.lower_
-    if lower in lex.systems or token.lemma_.lower() in lex.systems:
-        return None
+    if lower in lex.systems or token.lemma_.lower() in lex.systems or lower in WEEKDAYS:
+        return None  # a system, or a day ("on Friday evening")
     if lower in lex.pronouns:
         return "person"
     i = token.i
     if i > 0 and token.doc[i - 1].text == "@" and token.is_alpha:
         return "person"
-    if lower.startswith("@") and len(lower) > 1:
-        return "person"
+    if lower.startswith("@") and len(lower) > 1 or in_handle(token):
+        return "person"  # "@farah-z": the tokenizer splits a handle at its hyphen
+    if lower in ("primary", "secondary", "tertiary") and seat_role(token):
+        return "role"  # "the secondary did not pick up the page" (not a replica)
     if token.pos_ not in _AGENT_POS and token.tag_ != "MD":  # every check below asks for one of these, but "on-call"
         return "role" if lower == "call" and i >= 2 and token.doc[i - 1].text == "-" and token.doc[i - 2].lower_ == "on" else None
     if token.ent_type_ == "PERSON" and token.pos_ in ("PROPN", "NOUN"):
@@ -223,7 +228,7 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
         # of the names that are also words ("Tom", "Mark"), or a name by the entity recogniser
         # (the recogniser is asked only about a subject or an owner: it is the costly part of a check)
         and (not (opens_clause(token) and lower in _COMMON_WORDS) or lower in lex.name_words
-             or token.dep_ in ("nsubj", "nsubjpass", "poss") and _ner_person(token))
+             or token.dep_ in ("nsubj", "nsubjpass", "poss") and _ner_person(token) or acts_as_person(token))
     ):
         return "person"
     if _name_as_noun(token, lex):
@@ -319,7 +324,7 @@ def _name_as_noun(token: Token, lex: Lexicon) -> bool:
             and lower not in _MACHINE_NOUNS:
         return True  # only a mind forgets: "Rhea forgot to run the migration" (a name that is also a word)
     # "Ravi merged ...", not "Boskos' StatefulSet" or a sentence-initial "Validator should have ..."
-    return lower not in _COMMON_WORDS and _ner_person(token)
+    return lower not in _COMMON_WORDS and (_ner_person(token) or acts_as_person(token))
 
 
 def _in_proper_name_run(token: Token) -> bool:

@@ -33,7 +33,7 @@ from typing import Any, Sequence
 from analyzer.errors import ConfigError, ModelIntegrityError
 from analyzer.findings import Severity
 
-BLAME_RULES = {"PM101", "PM102", "PM103", "PM104", "PM105", "PM106", "PM108"}
+BLAME_RULES = {"PM101", "PM102", "PM103", "PM104", "PM105", "PM106", "PM108", "PM109"}
 ACTION_RULES = {"PM201"}
 GENERIC_ACTION = ("Turn this into a mechanism that removes the class of failure: an automated check, a gate, a "
                   "safer default or an alert with a threshold and an owner, so that the next instance cannot recur.")

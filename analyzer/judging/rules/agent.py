@@ -20,6 +20,8 @@ from analyzer.judging.rules.agent_words import (
     PUBLIC, REFUSED_STEPS, REMEDY, SECRETS, SILENCE_VERBS, SLIP, TARGET_VERBS, UNHEEDED, VALUABLE, WARNINGS, verb_lemma,
     you_blamed,
 )
+from analyzer.judging.rules.acts import wrong_or_hasty
+from analyzer.judging.rules.agentless import WHO, agentless_verbs  # noqa: F401 (WHO re-exported)
 from analyzer.judging.rules.objects import OUTSIDERS, REMOVAL_VERBS, SELF_ACTS, SLIP_TARGET, TRANSIENT, noun_phrase
 from analyzer.judging.rules.rewrite import QUESTION, blameless_rewrite, rewrite_sentence  # noqa: F401 (re-exported)
 from analyzer.judging.rules.subjects import of_objects
@@ -155,6 +157,8 @@ def _is_failure(verb: Token) -> bool:
         return True
     if any(c.dep_ in ("advmod", "prep") and _subtree_has(c, SLIP) for c in verb.children):
         return True  # any act "by mistake" or "accidentally"
+    if wrong_or_hasty(verb) and not any(c.dep_ in ("dobj", "nsubjpass", "prep") and _subtree_has(c, REMEDY) for c in verb.children):
+        return True  # "went ahead anyway", "overrode the canary result", "pushed it at 5 pm on a Friday" (acts.py)
     if lemma in STATE_VERBS:  # "the warnings went unacknowledged by the owner"
         return any(c.lower_ in UNHEEDED for c in verb.children if c.dep_ in ("acomp", "oprd", "advmod"))
     if lemma == "rush":
@@ -192,6 +196,8 @@ def _omitted_duty(verb: Token) -> bool:
         return False  # "people that had not updated" are users, not the people who ran the system
     lemma = verb_lemma(verb)
     particles = {c.lower_ for c in verb.children if c.dep_ == "prt"}
+    if lemma == "pick":  # "the secondary did not pick up the page"
+        return particles == {"up"} and any(c.dep_ == "dobj" and c.lemma_.lower() in PAGES for c in verb.children)
     if lemma == "set":  # "never set up the retention policy", not "never set foot in the office"
         return particles == {"up"} and not any(c.tag_ == "MD" for c in verb.children)
     return (lemma in DUTY_VERBS and verb.tag_ in ("VB", "VBD", "VBN")
@@ -200,6 +206,7 @@ def _omitted_duty(verb: Token) -> bool:
 
 
 STATE_VERBS = frozenset({"go", "remain", "sit", "stay"})
+PAGES = frozenset({"page", "pager", "phone", "call", "escalation", "alert"})
 WRONG_INPUT = frozenset({"incorrect", "invalid", "wrong"})  # "ran it with wrong parameters"
 SLIP_NOUNS = frozenset({"mistake", "error", "typo", "blunder"})
 
@@ -349,4 +356,9 @@ def find_agent_hits(doc: Doc, lexicon: Lexicon) -> list[AgentHit]:
             hits.append(
                 AgentHit(agent, verb, kind, passive, span, span.text, blameless_rewrite(verb, agent, passive))
             )
+    named = {h.span.sent.start for h in hits}
+    for verb, subject in agentless_verbs(doc):  # nobody named: "the checklist was skipped, again"
+        if verb.sent.start not in named and not _only_possible(verb):
+            span = doc[min(subject.left_edge.i, verb.i):max([verb.i, *(t.i for c in verb.children if c.dep_ == "prt" for t in c.subtree)]) + 1]
+            hits.append(AgentHit(subject, verb, "unnamed", True, span, span.text, QUESTION))
     return hits

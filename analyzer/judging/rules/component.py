@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from analyzer.nlp.lexicon import default_lexicon
 from analyzer.judging.rules import SENTENCE_KINDS, Rule, default_rules
 from analyzer.judging.classifiers.features import debris_kind
-from analyzer.judging.rules.agent import find_agent_hits
+from analyzer.judging.rules.agent import WHO as _WHO, find_agent_hits
 from analyzer.judging.rules.prefilter import IndexedMatcher
 from analyzer.judging.rules.subjects import person_object_form, subject_agent
 from analyzer.judging.rules.unless import names_mechanism, unless_regex
@@ -59,8 +59,8 @@ class RuleHit:
         if self.debris:
             return (f"matched \"{cue}\" in machine text (a log line, table debris or tracker activity), "
                     "so it is only a suggestion")
-        if self.agent_kind:
-            return f"a {self.agent_kind} is the subject or agent of a failure verb: \"{cue}\""
+        if self.agent_kind:  # "unnamed": a passive with nobody named (agentless.py)
+            return f"{_WHO.get(self.agent_kind, f'a {self.agent_kind} is the subject or agent of')} a failure verb: \"{cue}\""
         return f"matched \"{cue}\""
 
 
@@ -256,7 +256,7 @@ def _imperative(sent: Span, span: Span) -> bool:
     """An order to try harder, addressed to the reader: "Be more careful.", "Stay vigilant
     please" (the match opens its sentence and its verb has no subject)."""
     root = span.root
-    return (_opens_sentence(sent.doc[sent.start:span.start]) and span[0].lower_ in ("be", "stay", "remain", "pay", "take")
+    return (_opens_sentence(sent.doc[sent.start:span.start]) and span[0].lower_ in ("be", "stay", "remain", "pay", "take", "please")
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.head.children)
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in root.children))
 
