@@ -204,7 +204,7 @@ def agent_kind(token: Token, lexicon: Lexicon | None = None) -> str | None:
         return "person"
     if lower.startswith("@") and len(lower) > 1 or in_handle(token):
         return "person"  # "@farah-z": the tokenizer splits a handle at its hyphen
-    if lower in ("primary", "secondary", "tertiary") and seat_role(token):
+    if seat_role(token):
         return "role"  # "the secondary did not pick up the page" (not a replica)
     if token.pos_ not in _AGENT_POS and token.tag_ != "MD":  # every check below asks for one of these, but "on-call"
         return "role" if lower == "call" and i >= 2 and token.doc[i - 1].text == "-" and token.doc[i - 2].lower_ == "on" else None
